@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockmap: the interfaces between the files in module/, also used by the
+ * KUnit suite in kunit/. Nothing here is an ABI; /proc/sockmap is.
+ */
+#ifndef SOCKMAP_H
+#define SOCKMAP_H
+
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct cred;
+struct file;
+struct in6_addr;
+struct pid_namespace;
+struct sock;
+struct task_struct;
+struct user_namespace;
+
+/*
+ * module/names.c - symbolic names for numbers the kernel keeps in struct
+ * sock. Each returns NULL when the value has no name; the sockmap_put_*()
+ * variants then print the number instead, so a field is never empty.
+ */
+const char *sockmap_family_name(int family);
+const char *sockmap_type_name(int type);
+const char *sockmap_proto_name(int family, int protocol);
+const char *sockmap_tcp_state_name(int state);
+void sockmap_put_family(struct seq_file *m, int family);
+void sockmap_put_type(struct seq_file *m, int type);
+void sockmap_put_proto(struct seq_file *m, int family, int protocol);
+void sockmap_put_tcp_state(struct seq_file *m, int state);
+
+/*
+ * module/addr.c - address fields. None of them ever writes whitespace or
+ * an empty field.
+ */
+void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port);
+void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
+		       __be16 port);
+void sockmap_put_unix_path(struct seq_file *m, const char *sun_path,
+			   int len);
+void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len);
+
+/* module/row.c - one row of /proc/sockmap. */
+void sockmap_show_header(struct seq_file *m);
+void sockmap_show_socket(struct seq_file *m, struct file *file);
+
+/* module/access.c - who may see which task's rows. */
+bool sockmap_creds_may_see(const struct file *reader,
+			   const struct cred *tcred,
+			   struct user_namespace *mm_user_ns, bool dumpable);
+bool sockmap_may_see(const struct file *reader, struct task_struct *task);
+
+/* module/iter.c - the seq_file walk over (task, fd). */
+int sockmap_iter_open(struct file *file, struct pid_namespace *ns);
+int sockmap_iter_release(struct inode *inode, struct file *file);
+
+#endif /* SOCKMAP_H */
