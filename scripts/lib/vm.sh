@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: GPL-2.0
+# The VM harness: boot a Debian kernel under QEMU (software emulation, TCG)
+# with a tiny busybox initramfs, insmod sockmap.ko, run one payload script,
+# and judge the console log. Source it after common.sh; do not run it.
+#
+# Usage (see scripts/demo for a complete caller):
+#
+#	. "$(dirname "$0")/lib/common.sh"
+#	. "$SOCKMAP_TOP/scripts/lib/vm.sh"
+#	vm_need_packages
+#	vm_kernel linux-image-6.12-amd64	# sets KROOT KREL KDIR VMLINUZ
+#	work=$(vm_workdir demo)			# a fresh dir, removed on exit
+#	vm_build_module "$KDIR" "$work"		# -> $work/sockmap.ko (W=1, no warnings)
+#	vm_initramfs "$work/initrd.gz" "$KROOT" "$work/sockmap.ko" \
+#		scripts/guest/demo.sh [FILE:/DEST ...]
+#	vm_run "$work/initrd.gz" "$VMLINUZ" "$work/console.log" 120 [NAME=VALUE ...]
+#	vm_verdict "$work/console.log"		# 0 only on a clean, successful run
+#
+# What the guest contains (see vm_initramfs):
+#	/init			scripts/guest/init.sh
+#	/payload		the payload script, run by /init as root with cwd /tmp
+#	/sockmap.ko		the module under test ("-" as KO: none; /init then
+#				does not insmod)
+#	/bin,/sbin,/usr/...	busybox (every applet), the real ss and lsof
+#	/workload/NAME		every scripts/workload/NAME.c, built static
+#				(call them by path: /workload/echo, since `echo`
+#				alone is the shell's builtin)
+#	/lib/modules/diag/	the sock_diag modules ss needs, loaded by /init
+#	/etc/passwd, group	root (0) and user (1000:1000, home /tmp), for
+#				tests that need a second uid: `su user -c CMD`
+#
+# Guest/host protocol:
+#	- Kernel command line words NAME=VALUE given to vm_run (no dots in
+#	  NAME) become environment variables of /init and the payload: that is
+#	  how a caller passes options (e.g. demo_mode=check).
+#	- /init prints $VM_OK_TOKEN on a line of its own only if the module
+#	  loaded, the payload exited 0 and the module unloaded again; otherwise
+#	  it prints "SOCKMAP-GUEST-FAIL: why". Then it reboots, which with
+#	  -no-reboot ends QEMU.
+#	- The console runs at loglevel 5: warnings and worse reach the log,
+#	  info messages do not clutter the payload's output. /init appends the
+#	  full dmesg at the end, between "@@dmesg-begin@@" and "@@dmesg-end@@".
+#	- vm_section LOG NAME prints what the payload wrote between its
+#	  "@@NAME-begin@@" and "@@NAME-end@@" lines, without kernel messages.
+#
+# Knobs (environment): VM_MEM (2G), VM_SMP (2), VM_CONSOLE=1 to also show
+# the guest console on the terminal (stderr), VM_QEMU_EXTRA (more QEMU args).
+
+VM_OK_TOKEN=SOCKMAP-GUEST-OK
+
+# The diag modules loaded in the guest, so that ss sees every family.
+VM_DIAG_MODULES="inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_packet_diag"
+
+# vm_need_packages - the host tools every VM run needs (Debian package names).
+vm_need_packages() {
+	need_packages qemu-system-x86 busybox-static iproute2 lsof gcc libc6-dev \
+		make xz-utils cpio kmod dpkg-dev coreutils
+}
+
+# vm_kernel META - fetch (once, cached) the Debian kernel behind META, e.g.
+# linux-image-6.12-amd64 or linux-image-amd64 (6.1), and set:
+#	KROOT	its unpacked root (boot/, lib/modules/, usr/src/)
+#	KREL	its release (uname -r)
+#	KDIR	its headers, to build modules against
+#	VMLINUZ	its bootable image
+vm_kernel() {
+	KROOT=$(kernel_root "$1")
+	KDIR=$(kernel_kdir "$KROOT")
+	VMLINUZ=$(kernel_vmlinuz "$KROOT")
+	KREL=${VMLINUZ##*/vmlinuz-}
+	log "kernel $KREL ($1)"
+}
+
+# vm_workdir NAME - make a fresh scratch directory under the cache and
+# print it. It is removed when the calling shell exits, unless VM_KEEP=1
+# (vm_verdict sets VM_KEEP=1 on failure so the log stays for reading).
+# Call it as work=$(vm_workdir NAME), then `vm_cleanup_on_exit "$work"`.
+vm_workdir() {
+	mkdir -p "$SOCKMAP_CACHE/runs"
+	mktemp -d "$SOCKMAP_CACHE/runs/$1.XXXXXX"
+}
+
+# vm_cleanup_on_exit DIR - remove DIR when the script exits, unless VM_KEEP=1.
+vm_cleanup_on_exit() {
+	VM_CLEANUP_DIR=$1
+	trap 'vm_cleanup' EXIT
+}
+
+vm_cleanup() {
+	if [ "${VM_KEEP:-0}" = 1 ]; then
+		log "kept $VM_CLEANUP_DIR"
+	else
+		rm -rf "$VM_CLEANUP_DIR"
+	fi
+}
+
+# vm_build_module KDIR OUTDIR - build sockmap.ko against KDIR from a copy of
+# the checkout (so concurrent builds never share object files), with W=1.
+# Fails if the build fails or prints any warning. Leaves OUTDIR/sockmap.ko
+# and the build output in OUTDIR/build.log.
+vm_build_module() {
+	local kdir=$1 out=$2 src=$2/src
+	[ -f "$SOCKMAP_TOP/Kbuild" ] || [ -f "$SOCKMAP_TOP/Makefile" ] ||
+		die "no Kbuild or Makefile in $SOCKMAP_TOP yet"
+	rm -rf "$src" && mkdir -p "$src"
+	tar -C "$SOCKMAP_TOP" --exclude=.git --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' -cf - . | tar -C "$src" -xf -
+	log "building sockmap.ko against $kdir (W=1)"
+	if ! make -C "$kdir" M="$src" W=1 modules >"$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
+		die "module build failed against $kdir"
+	fi
+	if grep -Ei 'warning:|error:' "$out/build.log" >&2; then
+		die "module build printed warnings (full log: $out/build.log)"
+	fi
+	cp "$src/sockmap.ko" "$out/sockmap.ko"
+}
+
+# vm_build_workloads OUTDIR - compile every scripts/workload/*.c into a
+# static binary OUTDIR/NAME (gcc -static -O2 -pthread, warnings are errors).
+vm_build_workloads() {
+	local out=$1 c
+	mkdir -p "$out"
+	for c in "$SOCKMAP_TOP"/scripts/workload/*.c; do
+		[ -e "$c" ] || continue
+		gcc -static -O2 -pthread -Wall -Wextra -Werror \
+			-o "$out/$(basename "$c" .c)" "$c" ||
+			die "cannot build $c"
+	done
+}
+
+# vm_initramfs OUT KROOT KO PAYLOAD [FILE:DEST ...] - write a gzip'd cpio
+# to OUT holding busybox, ss, lsof, the diag modules of the kernel in KROOT,
+# KO as /sockmap.ko (KO "-": none), the workloads, /init and PAYLOAD as
+# /payload. Each FILE:DEST copies one more host file (or directory) to DEST.
+vm_initramfs() {
+	local out=$1 kroot=$2 ko=$3 payload=$4 root spec
+	shift 4
+	root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
+	chmod 0755 "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,workload}
+
+	vm_add_busybox "$root"
+	vm_add_binary "$root" "$(command -v ss)"
+	vm_add_binary "$root" "$(command -v lsof)"
+	vm_add_diag_modules "$root" "$kroot"
+	vm_build_workloads "$root/workload"
+
+	printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' \
+		>"$root/etc/passwd"
+	printf 'root:x:0:\nuser:x:1000:\n' >"$root/etc/group"
+	# The kernel opens /dev/console for /init before anything is mounted.
+	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
+	install -m 0755 "$SOCKMAP_TOP/scripts/guest/init.sh" "$root/init"
+	install -m 0755 "$payload" "$root/payload"
+	[ "$ko" = - ] || install -m 0644 "$ko" "$root/sockmap.ko"
+	for spec in "$@"; do
+		mkdir -p "$root/$(dirname "${spec#*:}")"
+		cp -a "${spec%%:*}" "$root/${spec#*:}"
+	done
+
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+	rm -rf "$root"
+}
+
+# vm_add_busybox ROOT - busybox-static with a link for every applet.
+vm_add_busybox() {
+	local root=$1 applet
+	install -m 0755 /bin/busybox "$root/bin/busybox"
+	for applet in $(/bin/busybox --list-full); do
+		[ "$applet" = bin/busybox ] && continue
+		mkdir -p "$root/$(dirname "$applet")"
+		ln -sf /bin/busybox "$root/$applet"
+	done
+}
+
+# vm_add_binary ROOT PATH - copy a dynamically linked program to the same
+# path in ROOT, with the shared libraries ldd says it needs. It replaces a
+# busybox link of the same name (rm first: cp would follow the link).
+vm_add_binary() {
+	local root=$1 bin=$2 lib
+	[ -x "$bin" ] || die "missing program $bin"
+	for lib in "$bin" $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root/$(dirname "$lib")"
+		rm -f "$root/$lib"
+		cp -L "$lib" "$root/$lib"
+	done
+}
+
+# vm_add_diag_modules ROOT KROOT - the sock_diag modules of that kernel and
+# what they depend on (modinfo's depends: field, the data depmod writes to
+# modules.dep), decompressed on the host so busybox insmod can load them.
+# /lib/modules/diag/order lists them in load order, dependencies first.
+vm_add_diag_modules() {
+	local root=$1 kroot=$2 dir=$1/lib/modules/diag mod
+	mkdir -p "$dir"
+	: >"$dir/order"
+	for mod in $VM_DIAG_MODULES; do
+		vm_add_module "$dir" "$kroot" "$mod"
+	done
+}
+
+vm_add_module() {
+	local dir=$1 kroot=$2 mod=$3 file dep
+	grep -qx "$mod.ko" "$dir/order" && return 0
+	file=$(find "$kroot/lib/modules" -name "$mod.ko" -o -name "$mod.ko.xz" |
+		head -n 1)
+	if [ -z "$file" ]; then
+		log "no $mod module in $kroot (built in?), skipped"
+		return 0
+	fi
+	for dep in $(modinfo -F depends "$file" | tr , ' '); do
+		vm_add_module "$dir" "$kroot" "$dep"
+	done
+	case $file in
+	*.xz) xz -dc "$file" >"$dir/$mod.ko" ;;
+	*) cp "$file" "$dir/$mod.ko" ;;
+	esac
+	echo "$mod.ko" >>"$dir/order"
+}
+
+# vm_run INITRAMFS VMLINUZ LOG TIMEOUT [CMDLINE-WORD ...] - boot the guest
+# under TCG and write its console (without carriage returns) to LOG.
+# QEMU is killed after TIMEOUT seconds. Returns QEMU's status (124 when it
+# timed out); judge the run with vm_verdict, not with this status.
+vm_run() {
+	local initrd=$1 kernel=$2 logf=$3 limit=$4 rc=0
+	shift 4
+	local cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off $*"
+	log "booting $(basename "$kernel") under TCG (timeout ${limit}s, console: $logf)"
+	# shellcheck disable=SC2086 # VM_QEMU_EXTRA is a list of words
+	timeout -k 5 "$limit" qemu-system-x86_64 -accel tcg \
+		-smp "${VM_SMP:-2}" -m "${VM_MEM:-2G}" \
+		-nographic -monitor none -serial stdio -nic none -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+		${VM_QEMU_EXTRA:-} </dev/null 2>&1 |
+		tr -d '\r' | vm_console_sink "$logf" || rc=$?
+	[ "$rc" -eq 124 ] && log "QEMU timed out after ${limit}s"
+	return "$rc"
+}
+
+vm_console_sink() {
+	if [ "${VM_CONSOLE:-0}" = 1 ]; then
+		tee "$1" >&2
+	else
+		cat >"$1"
+	fi
+}
+
+# The kernel's ways of saying something went wrong.
+VM_BAD_PATTERNS='BUG:|WARNING:|Oops|general protection|refcount_t|Kernel panic|KASAN|UBSAN|lockdep|possible circular locking|possible recursive locking|blocked for more than|detected stall|self-detected stall|Call Trace:'
+
+# vm_verdict LOG - succeed only if the guest printed $VM_OK_TOKEN and the
+# log has no kernel warning, oops or panic. Otherwise print why (and the
+# offending lines), set VM_KEEP=1 so the log is kept, and fail.
+vm_verdict() {
+	local logf=$1 bad
+	bad=$(grep -E "$VM_BAD_PATTERNS" "$logf" | head -n 20 || true)
+	if [ -n "$bad" ]; then
+		printf 'VM FAILED: kernel problems in %s:\n%s\n' "$logf" "$bad" >&2
+		VM_KEEP=1
+		return 1
+	fi
+	if ! grep -qx "$VM_OK_TOKEN" "$logf"; then
+		printf 'VM FAILED: no %s in %s; last lines:\n' "$VM_OK_TOKEN" "$logf" >&2
+		grep -v '^\[ *[0-9]*\.[0-9]*\]' "$logf" | tail -n 15 >&2
+		VM_KEEP=1
+		return 1
+	fi
+	log "VM OK ($logf)"
+}
+
+# vm_section LOG NAME - what the payload printed between "@@NAME-begin@@"
+# and "@@NAME-end@@", minus kernel messages ("[   12.345678] ...").
+vm_section() {
+	awk -v b="@@$2-begin@@" -v e="@@$2-end@@" '
+		$0 == e { on = 0 }
+		on && !/^\[ *[0-9]+\.[0-9]+\] / { print }
+		$0 == b { on = 1 }
+	' "$1"
+}
