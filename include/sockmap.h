@@ -6,8 +6,19 @@
 #ifndef SOCKMAP_H
 #define SOCKMAP_H
 
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+
+/*
+ * Bytes that never appear raw in a field, so that every row splits on
+ * whitespace: /proc/mounts's set (space, tab, newline, backslash) plus the
+ * rest of C's isspace(). They are printed as octal escapes (\040).
+ */
+#define SOCKMAP_ESCAPE " \t\n\\\v\f\r"
+
+/* An escaped command name: up to four bytes per character, and a NUL. */
+#define SOCKMAP_COMM_ESCAPED_LEN (4 * (TASK_COMM_LEN - 1) + 1)
 
 struct cred;
 struct file;
@@ -44,7 +55,12 @@ void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len);
 
 /* module/row.c - one row of /proc/sockmap. */
 void sockmap_show_header(struct seq_file *m);
+void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
+		      unsigned int fd, struct file *file);
 void sockmap_show_socket(struct seq_file *m, struct file *file);
+
+/* module/peer.c - the socket at the other end of a local connection. */
+unsigned long sockmap_tcp_peer_ino(struct sock *sk);
 
 /* module/access.c - who may see which task's rows. */
 bool sockmap_creds_may_see(const struct file *reader,

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockmap_compat.h - the one place where kernel versions differ.
+ *
+ * Kbuild force-includes this header into every sockmap source file, so the
+ * .c files are written against one API. Where it can, the difference is
+ * decided by a SOCKMAP_HAVE_* probe that Kbuild runs against the kernel's
+ * own headers (a stable kernel with a backport then gets the right code);
+ * version numbers only fence the range sockmap was tested on.
+ */
+#ifndef SOCKMAP_COMPAT_H
+#define SOCKMAP_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "sockmap needs Linux 6.1 or later (tested on Debian's 6.1 and 6.12)"
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#error "sockmap is tested up to Linux 6.12: the fd walk and KUnit namespace changed in 6.13"
+#endif
+
+#include <linux/fdtable.h>
+#include <linux/fs.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+
+/*
+ * sockmap_next_file - the first open file of @task at fd *@fd or above.
+ * On return *@fd is that file's fd. A non-NULL return holds a reference
+ * to the file (drop it with fput()); NULL holds none.
+ *
+ * 6.1 has task_lookup_next_fd_rcu(), which returns the file without a
+ * reference; the caller takes one with get_file_rcu(), which fails when
+ * the file is being freed, and then moves on to the next fd. Since 6.7
+ * files are SLAB_TYPESAFE_BY_RCU and the lookup itself must take the
+ * reference: task_lookup_next_fdget_rcu().
+ */
+#ifdef SOCKMAP_HAVE_FDGET_RCU
+static inline struct file *sockmap_next_file(struct task_struct *task,
+					     unsigned int *fd)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	file = task_lookup_next_fdget_rcu(task, fd);
+	rcu_read_unlock();
+	return file;
+}
+#else
+static inline struct file *sockmap_next_file(struct task_struct *task,
+					     unsigned int *fd)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	for (;; ++*fd) {
+		file = task_lookup_next_fd_rcu(task, fd);
+		if (!file || get_file_rcu(file))
+			break;
+	}
+	rcu_read_unlock();
+	return file;
+}
+#endif
+
+/*
+ * The KUnit suite reaches sockmap's static helpers through symbols
+ * exported into this namespace (<kunit/visibility.h>). Up to 6.12 the
+ * namespace is a bare identifier; 6.13 made it a string.
+ */
+#define SOCKMAP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+
+#endif /* SOCKMAP_COMPAT_H */

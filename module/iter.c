@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iter.c - the seq_file walk over every (task, fd) whose file is a socket.
+ *
+ * The resume point is a (tid, fd) cursor in the iterator's private state,
+ * as in kernel/bpf/task_iter.c: after each buffer fill, ->start() finds the
+ * task at or after the cursor's tid with find_ge_pid() and the file at or
+ * after its fd, so a read that resumes never rescans from the beginning and
+ * the whole walk is linear in the number of tasks and fds.
+ *
+ * References: between ->start()/->next() and the following ->next()/->stop()
+ * the iterator holds one reference to the current task and one to the
+ * current file. Nothing else is held across calls, and ->show() runs with
+ * no lock held, so it may sleep.
+ */
+
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/string_helpers.h>
+#include <kunit/visibility.h>
+
+#include "sockmap.h"
+
+struct sockmap_iter {
+	const struct file *reader;	/* whose credentials decide visibility */
+	struct pid_namespace *ns;	/* PIDs are numbered as in this namespace */
+
+	/* The cursor: the row most recently handed to ->show(). */
+	int tid;
+	unsigned int fd;
+
+	/* Held between calls: see the comment at the top of this file. */
+	struct task_struct *task;
+	struct file *file;
+
+	/* Facts about @task, read once per task rather than once per row. */
+	char comm[SOCKMAP_COMM_ESCAPED_LEN];
+};
+
+/*
+ * Threads normally share their group leader's fd table and are skipped; a
+ * thread that unshared it (unshare(CLONE_FILES)) gets rows of its own. Only
+ * the pointers are compared, so no lock is needed.
+ */
+static bool sockmap_shares_leader_files(struct task_struct *task)
+{
+	return !thread_group_leader(task) &&
+	       READ_ONCE(task->files) == READ_ONCE(task->group_leader->files);
+}
+
+/*
+ * sockmap_find_task - the first task whose number in it->ns is at least
+ * it->tid and that has a table of its own; moves it->tid to its number
+ * (and it->fd to 0 when that moved the cursor to another task).
+ * A non-NULL return holds a reference to the task; NULL holds none.
+ */
+static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	int nr;
+
+	rcu_read_lock();
+	for (;; it->tid++, it->fd = 0) {
+		pid = find_ge_pid(it->tid, it->ns);
+		if (!pid) {
+			task = NULL;
+			break;
+		}
+		nr = pid_nr_ns(pid, it->ns);
+		if (nr != it->tid) {
+			it->tid = nr;
+			it->fd = 0;
+		}
+		task = pid_task(pid, PIDTYPE_PID);
+		if (task && !sockmap_shares_leader_files(task)) {
+			get_task_struct(task);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return task;
+}
+
+/*
+ * sockmap_grab_task - make it->task the first task at or after the cursor
+ * whose fds the reader may see, and cache its command name.
+ * Returns true holding a reference to it->task; false holds none.
+ */
+static bool sockmap_grab_task(struct sockmap_iter *it)
+{
+	char comm[TASK_COMM_LEN];
+	struct task_struct *task;
+	int len;
+
+	for (;; it->tid++, it->fd = 0) {
+		task = sockmap_find_task(it);
+		if (!task)
+			return false;
+		if (sockmap_may_see(it->reader, task))
+			break;
+		put_task_struct(task);
+	}
+
+	get_task_comm(comm, task);
+	len = string_escape_str(comm, it->comm, sizeof(it->comm) - 1,
+				ESCAPE_OCTAL, SOCKMAP_ESCAPE);
+	it->comm[min_t(int, len, sizeof(it->comm) - 1)] = '\0';
+	it->task = task;
+	return true;
+}
+
+/* sockmap_drop_task - drop the reference sockmap_grab_task() took. */
+static void sockmap_drop_task(struct sockmap_iter *it)
+{
+	put_task_struct(it->task);
+	it->task = NULL;
+}
+
+/*
+ * sockmap_next_socket - the first socket file of it->task at fd it->fd or
+ * above; moves it->fd to it. A non-NULL return holds a reference to the
+ * file; NULL holds none. Other files are looked at and let go at once.
+ */
+static struct file *sockmap_next_socket(struct sockmap_iter *it)
+{
+	struct file *file;
+
+	while ((file = sockmap_next_file(it->task, &it->fd))) {
+		if (sock_from_file(file))
+			return file;
+		fput(file);
+		it->fd++;
+	}
+	return NULL;
+}
+
+/*
+ * sockmap_get_next - move to the first row at or after the cursor.
+ * A non-NULL return holds references to it->task and it->file; NULL holds
+ * none.
+ */
+static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
+{
+	for (;;) {
+		if (!it->task && !sockmap_grab_task(it))
+			return NULL;
+		it->file = sockmap_next_socket(it);
+		if (it->file)
+			return it;
+		sockmap_drop_task(it);
+		it->tid++;
+		it->fd = 0;
+	}
+}
+
+/* sockmap_put_row - drop what sockmap_get_next() took; safe to repeat. */
+static void sockmap_put_row(struct sockmap_iter *it)
+{
+	if (it->file) {
+		fput(it->file);
+		it->file = NULL;
+	}
+	if (it->task)
+		sockmap_drop_task(it);
+}
+
+static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct sockmap_iter *it = m->private;
+
+	/* Position 0 is the header, and a read from it starts over. */
+	if (*pos == 0) {
+		it->tid = 0;
+		it->fd = 0;
+		return SEQ_START_TOKEN;
+	}
+	/* Otherwise resume at the cursor: the row that did not fit last time. */
+	return sockmap_get_next(it);
+}
+
+static void *sockmap_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct sockmap_iter *it = m->private;
+
+	++*pos;
+	if (v != SEQ_START_TOKEN) {
+		/* Keep the task: its next socket is likely the next row. */
+		fput(it->file);
+		it->file = NULL;
+		it->fd++;
+	}
+	return sockmap_get_next(it);
+}
+
+static void sockmap_seq_stop(struct seq_file *m, void *v)
+{
+	sockmap_put_row(m->private);
+}
+
+static int sockmap_seq_show(struct seq_file *m, void *v)
+{
+	struct sockmap_iter *it = v;
+
+	if (v == SEQ_START_TOKEN)
+		sockmap_show_header(m);
+	else
+		sockmap_show_row(m, it->tid, it->comm, it->fd, it->file);
+	return 0;
+}
+
+static const struct seq_operations sockmap_seq_ops = {
+	.start	= sockmap_seq_start,
+	.next	= sockmap_seq_next,
+	.stop	= sockmap_seq_stop,
+	.show	= sockmap_seq_show,
+};
+
+/*
+ * sockmap_iter_open - set up the walk on @file, an open of /proc/sockmap
+ * (or, in the KUnit suite, a file standing in for it). Takes a reference
+ * to @ns, which sockmap_iter_release() drops. Visibility is judged on
+ * @file's credentials, those of the opener, for as long as it is open.
+ */
+int sockmap_iter_open(struct file *file, struct pid_namespace *ns)
+{
+	struct sockmap_iter *it;
+
+	it = __seq_open_private(file, &sockmap_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->reader = file;
+	it->ns = get_pid_ns(ns);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
+
+int sockmap_iter_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct sockmap_iter *it = m->private;
+
+	put_pid_ns(it->ns);
+	return seq_release_private(inode, file);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_release);

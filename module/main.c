@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockmap - /proc/sockmap: one decoded row per socket fd of every task.
+ *
+ * This file only wires the walk (iter.c) to procfs. Unloading is safe while
+ * a reader is inside: remove_proc_entry() waits for every running
+ * ->proc_read_iter() to return and closes the files still open, and a later
+ * read() on such a file fails with -EIO.
+ */
+
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "sockmap.h"
+
+/*
+ * Writing is refused at open(), even for root, who could otherwise open
+ * the 0444 file for writing: there is nothing to write.
+ */
+static int sockmap_proc_open(struct inode *inode, struct file *file)
+{
+	if (file->f_mode & FMODE_WRITE)
+		return -EACCES;
+
+	/* PIDs are shown as this procfs instance numbers them, like /proc. */
+	return sockmap_iter_open(file, proc_pid_ns(inode->i_sb));
+}
+
+static const struct proc_ops sockmap_proc_ops = {
+	.proc_open	= sockmap_proc_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= sockmap_iter_release,
+};
+
+static int __init sockmap_init(void)
+{
+	if (!proc_create("sockmap", 0444, NULL, &sockmap_proc_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+static void __exit sockmap_exit(void)
+{
+	remove_proc_entry("sockmap", NULL);
+}
+
+module_init(sockmap_init);
+module_exit(sockmap_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("/proc/sockmap: every socket fd of every task, decoded");

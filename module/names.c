@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * names.c - the names of the numbers a struct sock carries: address family,
+ * socket type, protocol and TCP state. Every lookup answers NULL for a
+ * number it has no name for, and the sockmap_put_*() wrappers then print
+ * the number itself, so that a new kernel never makes a field empty.
+ */
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
+#include <linux/socket.h>
+#include <net/tcp_states.h>
+#include <kunit/visibility.h>
+
+#include "sockmap.h"
+
+static const char * const sockmap_families[AF_MAX] = {
+	[AF_UNSPEC]	= "UNSPEC",
+	[AF_UNIX]	= "UNIX",
+	[AF_INET]	= "INET",
+	[AF_AX25]	= "AX25",
+	[AF_IPX]	= "IPX",
+	[AF_APPLETALK]	= "APPLETALK",
+	[AF_NETROM]	= "NETROM",
+	[AF_BRIDGE]	= "BRIDGE",
+	[AF_ATMPVC]	= "ATMPVC",
+	[AF_X25]	= "X25",
+	[AF_INET6]	= "INET6",
+	[AF_ROSE]	= "ROSE",
+	[AF_DECnet]	= "DECNET",
+	[AF_NETBEUI]	= "NETBEUI",
+	[AF_SECURITY]	= "SECURITY",
+	[AF_KEY]	= "KEY",
+	[AF_NETLINK]	= "NETLINK",
+	[AF_PACKET]	= "PACKET",
+	[AF_ASH]	= "ASH",
+	[AF_ECONET]	= "ECONET",
+	[AF_ATMSVC]	= "ATMSVC",
+	[AF_RDS]	= "RDS",
+	[AF_SNA]	= "SNA",
+	[AF_IRDA]	= "IRDA",
+	[AF_PPPOX]	= "PPPOX",
+	[AF_WANPIPE]	= "WANPIPE",
+	[AF_LLC]	= "LLC",
+	[AF_IB]		= "IB",
+	[AF_MPLS]	= "MPLS",
+	[AF_CAN]	= "CAN",
+	[AF_TIPC]	= "TIPC",
+	[AF_BLUETOOTH]	= "BLUETOOTH",
+	[AF_IUCV]	= "IUCV",
+	[AF_RXRPC]	= "RXRPC",
+	[AF_ISDN]	= "ISDN",
+	[AF_PHONET]	= "PHONET",
+	[AF_IEEE802154]	= "IEEE802154",
+	[AF_CAIF]	= "CAIF",
+	[AF_ALG]	= "ALG",
+	[AF_NFC]	= "NFC",
+	[AF_VSOCK]	= "VSOCK",
+	[AF_KCM]	= "KCM",
+	[AF_QIPCRTR]	= "QIPCRTR",
+	[AF_SMC]	= "SMC",
+	[AF_XDP]	= "XDP",
+	[AF_MCTP]	= "MCTP",
+};
+
+static const char * const sockmap_types[] = {
+	[SOCK_STREAM]		= "STREAM",
+	[SOCK_DGRAM]		= "DGRAM",
+	[SOCK_RAW]		= "RAW",
+	[SOCK_RDM]		= "RDM",
+	[SOCK_SEQPACKET]	= "SEQPACKET",
+	[SOCK_DCCP]		= "DCCP",
+	[SOCK_PACKET]		= "PACKET",
+};
+
+/* As /usr/include/linux/netlink.h names them, without the NETLINK_ prefix. */
+static const char * const sockmap_netlink_protos[MAX_LINKS] = {
+	[NETLINK_ROUTE]		 = "ROUTE",
+	[NETLINK_UNUSED]	 = "UNUSED",
+	[NETLINK_USERSOCK]	 = "USERSOCK",
+	[NETLINK_FIREWALL]	 = "FIREWALL",
+	[NETLINK_SOCK_DIAG]	 = "SOCK_DIAG",
+	[NETLINK_NFLOG]		 = "NFLOG",
+	[NETLINK_XFRM]		 = "XFRM",
+	[NETLINK_SELINUX]	 = "SELINUX",
+	[NETLINK_ISCSI]		 = "ISCSI",
+	[NETLINK_AUDIT]		 = "AUDIT",
+	[NETLINK_FIB_LOOKUP]	 = "FIB_LOOKUP",
+	[NETLINK_CONNECTOR]	 = "CONNECTOR",
+	[NETLINK_NETFILTER]	 = "NETFILTER",
+	[NETLINK_IP6_FW]	 = "IP6_FW",
+	[NETLINK_DNRTMSG]	 = "DNRTMSG",
+	[NETLINK_KOBJECT_UEVENT] = "KOBJECT_UEVENT",
+	[NETLINK_GENERIC]	 = "GENERIC",
+	[NETLINK_SCSITRANSPORT]	 = "SCSITRANSPORT",
+	[NETLINK_ECRYPTFS]	 = "ECRYPTFS",
+	[NETLINK_RDMA]		 = "RDMA",
+	[NETLINK_CRYPTO]	 = "CRYPTO",
+	[NETLINK_SMC]		 = "SMC",
+};
+
+/* The names /proc/net/tcp's "st" column stands for (include/net/tcp_states.h). */
+static const char * const sockmap_tcp_states[TCP_MAX_STATES] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+};
+
+/* The entry @i of a sparse table of @n names, or NULL. */
+static const char *sockmap_lookup(const char * const *table, size_t n, int i)
+{
+	return i >= 0 && i < n ? table[i] : NULL;
+}
+
+const char *sockmap_family_name(int family)
+{
+	return sockmap_lookup(sockmap_families, ARRAY_SIZE(sockmap_families),
+			      family);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_family_name);
+
+const char *sockmap_type_name(int type)
+{
+	return sockmap_lookup(sockmap_types, ARRAY_SIZE(sockmap_types), type);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_type_name);
+
+static const char *sockmap_inet_proto_name(int protocol)
+{
+	switch (protocol) {
+	case IPPROTO_ICMP:	return "ICMP";
+	case IPPROTO_IGMP:	return "IGMP";
+	case IPPROTO_TCP:	return "TCP";
+	case IPPROTO_UDP:	return "UDP";
+	case IPPROTO_GRE:	return "GRE";
+	case IPPROTO_ESP:	return "ESP";
+	case IPPROTO_AH:	return "AH";
+	case IPPROTO_ICMPV6:	return "ICMPV6";
+	case IPPROTO_SCTP:	return "SCTP";
+	case IPPROTO_UDPLITE:	return "UDPLITE";
+	case IPPROTO_RAW:	return "RAW";
+	case IPPROTO_MPTCP:	return "MPTCP";
+	default:		return NULL;
+	}
+}
+
+/*
+ * sockmap_proto_name - the name of sk_protocol, which means something
+ * different in each family: an IP protocol for INET/INET6, a netlink
+ * family for NETLINK. UNIX sockets have no protocol ("-"); PACKET's is an
+ * ethertype, which sockmap_put_proto() prints in hex.
+ */
+const char *sockmap_proto_name(int family, int protocol)
+{
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		return sockmap_inet_proto_name(protocol);
+	case AF_NETLINK:
+		return sockmap_lookup(sockmap_netlink_protos,
+				      ARRAY_SIZE(sockmap_netlink_protos),
+				      protocol);
+	case AF_UNIX:
+		return "-";
+	default:
+		return NULL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_proto_name);
+
+const char *sockmap_tcp_state_name(int state)
+{
+	return sockmap_lookup(sockmap_tcp_states,
+			      ARRAY_SIZE(sockmap_tcp_states), state);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_tcp_state_name);
+
+/* A name, or the number when there is none. */
+static void sockmap_put_name(struct seq_file *m, const char *name, int nr)
+{
+	if (name)
+		seq_puts(m, name);
+	else
+		seq_put_decimal_ll(m, "", nr);
+}
+
+void sockmap_put_family(struct seq_file *m, int family)
+{
+	sockmap_put_name(m, sockmap_family_name(family), family);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_put_family);
+
+void sockmap_put_type(struct seq_file *m, int type)
+{
+	sockmap_put_name(m, sockmap_type_name(type), type);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_put_type);
+
+void sockmap_put_proto(struct seq_file *m, int family, int protocol)
+{
+	/* sk_protocol holds a packet socket's ethertype in network order. */
+	if (family == AF_PACKET) {
+		seq_printf(m, "0x%04x", ntohs((__force __be16)protocol));
+		return;
+	}
+	sockmap_put_name(m, sockmap_proto_name(family, protocol), protocol);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_put_proto);
+
+void sockmap_put_tcp_state(struct seq_file *m, int state)
+{
+	sockmap_put_name(m, sockmap_tcp_state_name(state), state);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_put_tcp_state);
