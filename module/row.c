@@ -200,8 +200,10 @@ static void sockmap_show_tcp_stats(struct seq_file *m, struct sock *sk)
 
 	col_ull(m, COL_CWND, tcp_snd_cwnd(tp));
 	/* Like /proc/net/tcp: -1 while still in the initial slow start. */
-	col_ll(m, COL_SSTHRESH, tcp_in_initial_slowstart(tp) ?
-				-1 : READ_ONCE(tp->snd_ssthresh));
+	if (tcp_in_initial_slowstart(tp))
+		col_ll(m, COL_SSTHRESH, -1);
+	else
+		col_ull(m, COL_SSTHRESH, READ_ONCE(tp->snd_ssthresh));
 	/* srtt_us holds 8 times the smoothed RTT (RFC 6298's fixed point). */
 	col_ull(m, COL_SRTT, READ_ONCE(tp->srtt_us) >> 3);
 	col_ull(m, COL_RETRANS, READ_ONCE(tp->total_retrans));
