@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reader - read /proc/sockmap over and over, for scripts/stress.
+ *
+ *	reader NAME SECONDS SIZE [reopen] [uid=N]
+ *
+ * Reads the whole file with read(2) calls of SIZE bytes, again and again,
+ * until SECONDS have passed. "reopen" closes the file after every read and
+ * opens it again at the offset it had reached (lseek), so every chunk starts
+ * a fresh walk in the middle of the file. "uid=N" drops root first.
+ *
+ * The module may be unloaded at any time (scripts/stress reloads it in a
+ * loop), so these failures are clean and only counted:
+ *	open: ENOENT (not loaded)	read: EIO, ENOENT, ENODEV (removed)
+ * Anything else is an error. So is a pass whose text is malformed:
+ *	- the first line starts with "PID", every other line has at least 20
+ *	  whitespace-separated fields and ends with a newline;
+ *	- (PID, FD) strictly increases down the rows (the walk's cursor never
+ *	  goes back or repeats a row);
+ *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros.
+ * A reopen pass is made of chunks of different walks, so only its size
+ * and its line count are taken.
+ *
+ * At the end it prints one line and exits 1 if there was any error:
+ *	reader NAME: passes=N rows=N bytes=N cut=N absent=N errors=N
+ * passes: complete reads up to EOF; rows: rows in them; cut: passes that
+ * ended in a clean read failure; absent: opens that found no file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PROC_SOCKMAP
+#define PROC_SOCKMAP "/proc/sockmap"
+#endif
+#define MIN_FIELDS 20
+#define SOCK_FIELD 5
+
+static const char *name;
+static long passes, rows, bytes, cut, absent, errors;
+static int check_lines = 1, unprivileged;
+
+static void error(const char *fmt, const char *detail)
+{
+	if (++errors <= 10) {
+		fprintf(stderr, "reader %s: ", name);
+		fprintf(stderr, fmt, detail);
+		fputc('\n', stderr);
+	}
+}
+
+/* The state of one pass: the line being assembled and the last row's key. */
+struct pass {
+	char line[4096];
+	size_t len;
+	long lines;
+	long last_pid, last_fd;
+	int bad;
+};
+
+static void check_row(struct pass *p)
+{
+	char *save, *field[MIN_FIELDS];
+	int n = 0;
+	long pid, fd;
+
+	for (char *tok = strtok_r(p->line, " \t", &save); tok && n < MIN_FIELDS;
+	     tok = strtok_r(NULL, " \t", &save))
+		field[n++] = tok;
+	if (n < MIN_FIELDS) {
+		p->bad = 1;
+		error("a row with fewer than 20 fields (%s...)", field[0]);
+		return;
+	}
+	pid = atol(field[0]);
+	fd = atol(field[2]);
+	if (pid < p->last_pid || (pid == p->last_pid && fd <= p->last_fd)) {
+		p->bad = 1;
+		error("rows out of order at PID %s", field[0]);
+	}
+	p->last_pid = pid;
+	p->last_fd = fd;
+	if (unprivileged && strspn(field[SOCK_FIELD - 1], "0") != 16) {
+		p->bad = 1;
+		error("an unprivileged reader sees SOCK %s", field[SOCK_FIELD - 1]);
+	}
+}
+
+/* take_line - one complete line (without its newline) in p->line. */
+static void take_line(struct pass *p)
+{
+	p->line[p->len] = '\0';
+	if (p->lines++ == 0) {
+		if (strncmp(p->line, "PID", 3) != 0) {
+			p->bad = 1;
+			error("the first line is not the header: %.40s", p->line);
+		}
+	} else if (check_lines) {
+		check_row(p);
+	}
+	p->len = 0;
+}
+
+static void take(struct pass *p, const char *buf, ssize_t n)
+{
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			take_line(p);
+		} else if (p->len < sizeof(p->line) - 1) {
+			p->line[p->len++] = buf[i];
+		} else if (!p->bad) {
+			p->bad = 1;
+			error("a line longer than 4 KiB%s", "");
+		}
+	}
+}
+
+static int clean_read_failure(int err)
+{
+	return err == EIO || err == ENOENT || err == ENODEV;
+}
+
+/*
+ * read_pass - read the file once to EOF. Returns 1 for a complete pass,
+ * 0 for a cleanly failed one (counted in absent or cut), -1 on error.
+ */
+static int read_pass(char *buf, size_t size, int reopen)
+{
+	struct pass p = { .last_pid = -1, .last_fd = -1 };
+	off_t off = 0;
+	ssize_t n;
+	int fd = -1;
+
+	for (;;) {
+		if (fd < 0) {
+			fd = open(PROC_SOCKMAP, O_RDONLY);
+			if (fd < 0 && errno == ENOENT) {
+				absent++;
+				return 0;
+			}
+			if (fd < 0) {
+				error("open: %s", strerror(errno));
+				return -1;
+			}
+			if (off && lseek(fd, off, SEEK_SET) != off) {
+				if (clean_read_failure(errno)) {
+					cut++;
+					close(fd);
+					return 0;
+				}
+				error("lseek: %s", strerror(errno));
+				close(fd);
+				return -1;
+			}
+		}
+		n = read(fd, buf, size);
+		if (n < 0) {
+			close(fd);
+			if (clean_read_failure(errno)) {
+				cut++;
+				return 0;
+			}
+			error("read: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		take(&p, buf, n);
+		off += n;
+		if (reopen) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (p.len) {
+		error("the last line has no newline%s", "");
+		return -1;
+	}
+	if (p.lines == 0) {
+		error("an empty file (not even the header)%s", "");
+		return -1;
+	}
+	if (p.bad)
+		return -1;
+	passes++;
+	rows += p.lines - 1;
+	bytes += off;
+	return 1;
+}
+
+static void become_user(uid_t uid)
+{
+	if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0) {
+		perror("setuid");
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int reopen = 0, i;
+	size_t size;
+	time_t deadline;
+	char *buf;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: reader NAME SECONDS SIZE [reopen] [uid=N]\n");
+		return 2;
+	}
+	name = argv[1];
+	deadline = time(NULL) + atoi(argv[2]);
+	size = strtoul(argv[3], NULL, 0);
+	for (i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "reopen") == 0) {
+			reopen = 1;
+			check_lines = 0;
+		} else if (strncmp(argv[i], "uid=", 4) == 0) {
+			become_user(atoi(argv[i] + 4));
+			unprivileged = 1;
+		} else {
+			fprintf(stderr, "reader: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	buf = malloc(size);
+	if (!size || !buf) {
+		fprintf(stderr, "reader: bad size %s\n", argv[3]);
+		return 2;
+	}
+
+	while (time(NULL) < deadline) {
+		if (read_pass(buf, size, reopen) == 0)
+			usleep(10000);	/* unloaded: let insmod come back */
+	}
+	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld errors=%ld\n",
+	       name, passes, rows, bytes, cut, absent, errors);
+	return errors ? 1 : 0;
+}

@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=busybox
+# The guest side of scripts/stress: the payload that scripts/guest/init.sh
+# runs on the debug kernel, with sockmap already loaded.
+#
+# For $stress_seconds (from the kernel command line) it runs, all at once:
+#   - /stress/churn: processes, sockets, TCP pairs, threads with their own
+#     fd tables, network namespaces and SCM_RIGHTS, changing all the time;
+#   - five /stress/reader loops over /proc/sockmap: read sizes 1, 4096 and
+#     65536, one that reopens the file for every read, one as uid 1000;
+#   - here, an unload/reload loop of sockmap under those readers.
+# Then it stops, unloads sockmap, asks kmemleak for a report (it must be
+# empty), prints the totals and STRESS-OK. Kernel splats are judged by the
+# host on the whole console log; this script fails on everything else.
+
+secs=${stress_seconds:-60}
+kmemleak=/sys/kernel/debug/kmemleak
+
+fail() {
+	echo "STRESS-FAIL: $*"
+	exit 1
+}
+
+# ---- the detectors must be on, or a clean run proves nothing ----
+mount -t debugfs debugfs /sys/kernel/debug || fail "cannot mount debugfs"
+dmesg | grep -q 'KernelAddressSanitizer initialized' || fail "KASAN is off"
+grep -Eq 'debug_locks: +1$' /proc/lockdep_stats || fail "lockdep is off"
+[ "$(cat /proc/sys/kernel/panic_on_warn)" = 1 ] || fail "panic_on_warn is off"
+[ -w $kmemleak ] || fail "no $kmemleak"
+# Only leaks from now on count: mark what boot left as already seen.
+{ echo scan >$kmemleak && echo clear >$kmemleak; } || fail "kmemleak is disabled"
+
+# SOCK must read as zeros for the unprivileged reader; ping sockets for
+# root and uid 1000 (churn opens them).
+echo 1 >/proc/sys/kernel/kptr_restrict
+echo "0 2000" >/proc/sys/net/ipv4/ping_group_range
+
+echo "stress: ${secs}s of churn, 5 readers and reloads on $(nproc) CPUs"
+
+# ---- start the load ----
+/stress/churn "$secs" >/tmp/churn.out &
+pids=$!
+reader() {
+	/stress/reader "$@" >"/tmp/reader.$1.out" &
+	pids="$pids $!"
+}
+reader bytes "$secs" 1
+reader page "$secs" 4096
+reader big "$secs" 65536
+reader reopen "$secs" 4096 reopen
+reader user "$secs" 4096 uid=1000
+
+# ---- unload and reload under the readers ----
+# rmmod either waits for the readers inside the module or refuses with
+# EAGAIN/EBUSY; any other failure, or a stale /proc/sockmap, fails the run.
+cycles=0
+busy=0
+end=$(($(date +%s) + secs))
+while [ "$(date +%s)" -lt $end ]; do
+	sleep "0.$((RANDOM % 5 + 1))"
+	if rmmod sockmap 2>/tmp/rmmod.err; then
+		[ ! -e /proc/sockmap ] || fail "/proc/sockmap outlived rmmod"
+		sleep "0.0$((RANDOM % 5))"
+		insmod /sockmap.ko || fail "insmod failed after $cycles cycles"
+		cycles=$((cycles + 1))
+	elif grep -Eq 'temporarily unavailable|busy' /tmp/rmmod.err; then
+		busy=$((busy + 1))
+	else
+		fail "rmmod: $(cat /tmp/rmmod.err)"
+	fi
+done
+
+# ---- stop and collect ----
+status=0
+for pid in $pids; do
+	wait "$pid" || status=1
+done
+cat /tmp/churn.out /tmp/reader.*.out
+[ $status -eq 0 ] || fail "churn or a reader failed (see above)"
+
+rmmod sockmap || fail "the final rmmod failed"
+
+# kmemleak reports objects unreferenced for 5 s or more: let the last ones
+# age, and scan twice, since one scan can miss a leak that moves.
+sleep 6
+echo scan >$kmemleak
+sleep 6
+echo scan >$kmemleak
+if [ -s $kmemleak ]; then
+	echo "@@kmemleak-begin@@"
+	head -n 100 $kmemleak
+	echo "@@kmemleak-end@@"
+	fail "kmemleak found leaks"
+fi
+grep -Eq 'debug_locks: +1$' /proc/lockdep_stats ||
+	fail "lockdep switched itself off during the run"
+
+# /init unloads sockmap at the end: load it again for that.
+insmod /sockmap.ko || fail "insmod after the kmemleak scan"
+
+total() { # total KEY FILES... - the sum of KEY=N over those lines
+	key=$1
+	shift
+	cat "$@" | tr ' ' '\n' | awk -F= -v k="$key" '$1 == k { s += $2 } END { print s + 0 }'
+}
+reads=$(total passes /tmp/reader.*.out)
+rows=$(total rows /tmp/reader.*.out)
+ops=$(total ops /tmp/churn.out)
+[ "$reads" -gt 0 ] || fail "no read of /proc/sockmap completed"
+[ "$rows" -gt 0 ] || fail "the readers saw no rows"
+[ "$ops" -gt 0 ] || fail "churn did nothing"
+[ $cycles -gt 0 ] || fail "sockmap was never reloaded"
+echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
+	"rmmod_busy=$busy reads_cut=$(total cut /tmp/reader.*.out)" \
+	"opens_absent=$(total absent /tmp/reader.*.out) seconds=$secs"
+echo STRESS-OK
