@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=busybox
+# shellcheck disable=SC3028 # busybox ash has $RANDOM
 # The guest side of scripts/stress: the payload that scripts/guest/init.sh
 # runs on the debug kernel, with sockmap already loaded.
 #
