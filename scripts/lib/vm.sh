@@ -104,7 +104,9 @@ vm_build_module() {
 		die "no Kbuild or Makefile in $SOCKMAP_TOP yet"
 	rm -rf "$src" && mkdir -p "$src"
 	tar -C "$SOCKMAP_TOP" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-		--exclude='.*.cmd' -cf - . | tar -C "$src" -xf -
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+		--exclude=Module.symvers --exclude=modules.order -cf - . |
+		tar -C "$src" -xf -
 	log "building sockmap.ko against $kdir (W=1)"
 	if ! make -C "$kdir" M="$src" W=1 modules >"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
@@ -117,13 +119,13 @@ vm_build_module() {
 }
 
 # vm_build_workloads OUTDIR - compile every scripts/workload/*.c into a
-# static binary OUTDIR/NAME (gcc -static -O2 -pthread, warnings are errors).
+# static binary OUTDIR/NAME (gcc -static -O2 -pthread).
 vm_build_workloads() {
 	local out=$1 c
 	mkdir -p "$out"
 	for c in "$SOCKMAP_TOP"/scripts/workload/*.c; do
 		[ -e "$c" ] || continue
-		gcc -static -O2 -pthread -Wall -Wextra -Werror \
+		gcc -static -O2 -pthread -Wall -Wextra \
 			-o "$out/$(basename "$c" .c)" "$c" ||
 			die "cannot build $c"
 	done
