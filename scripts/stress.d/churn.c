@@ -48,6 +48,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -578,9 +579,15 @@ static void scm(void)
 
 /* ---- the main process: start, wait, add up ---- */
 
+/*
+ * become_user - drop root. Changing uid makes a process non-dumpable, and
+ * then only root may see its fds: make it dumpable again, as a process that
+ * uid 1000 started itself would be, so that the uid 1000 reader sees it.
+ */
 static void become_user(uid_t uid)
 {
-	if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0) {
+	if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 1) < 0) {
 		error("setuid");
 		exit(1);
 	}

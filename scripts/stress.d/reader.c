@@ -11,15 +11,18 @@
  *
  * The module may be unloaded at any time (scripts/stress reloads it in a
  * loop), so these failures are clean and only counted:
- *	open: ENOENT (not loaded)	read: EIO, ENOENT, ENODEV (removed)
+ *	open: ENOENT (not loaded)	read: EIO (unloaded since the open)
+ *	lseek: EINVAL, if a read of the same fd then fails with EIO (procfs
+ *	says EINVAL to lseek on a removed entry, and EIO to read)
  * Anything else is an error. So is a pass whose text is malformed:
  *	- the first line starts with "PID", every other line has at least 20
  *	  whitespace-separated fields and ends with a newline;
  *	- (PID, FD) strictly increases down the rows (the walk's cursor never
  *	  goes back or repeats a row);
  *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros.
- * A reopen pass is made of chunks of different walks, so only its size
- * and its line count are taken.
+ * A reopen pass is made of chunks of different walks (rows spliced where
+ * the file changed between two opens), so only its size and its line count
+ * are taken.
  *
  * At the end it prints one line and exits 1 if there was any error:
  *	reader NAME: passes=N rows=N bytes=N cut=N absent=N errors=N
@@ -122,9 +125,12 @@ static void take(struct pass *p, const char *buf, ssize_t n)
 	}
 }
 
-static int clean_read_failure(int err)
+/* removed - did this open file's /proc entry go away with the module? */
+static int removed(int fd)
 {
-	return err == EIO || err == ENOENT || err == ENODEV;
+	char c;
+
+	return read(fd, &c, 1) < 0 && errno == EIO;
 }
 
 /*
@@ -150,24 +156,28 @@ static int read_pass(char *buf, size_t size, int reopen)
 				return -1;
 			}
 			if (off && lseek(fd, off, SEEK_SET) != off) {
-				if (clean_read_failure(errno)) {
+				int err = errno;
+
+				if (err == EINVAL && removed(fd)) {
 					cut++;
 					close(fd);
 					return 0;
 				}
-				error("lseek: %s", strerror(errno));
+				error("lseek: %s", strerror(err));
 				close(fd);
 				return -1;
 			}
 		}
 		n = read(fd, buf, size);
 		if (n < 0) {
+			int err = errno;
+
 			close(fd);
-			if (clean_read_failure(errno)) {
+			if (err == EIO) {
 				cut++;
 				return 0;
 			}
-			error("read: %s", strerror(errno));
+			error("read: %s", strerror(err));
 			return -1;
 		}
 		if (n == 0)
@@ -181,7 +191,7 @@ static int read_pass(char *buf, size_t size, int reopen)
 	}
 	if (fd >= 0)
 		close(fd);
-	if (p.len) {
+	if (p.len && check_lines) {
 		error("the last line has no newline%s", "");
 		return -1;
 	}

@@ -109,6 +109,8 @@ rows=$(total rows /tmp/reader.*.out)
 ops=$(total ops /tmp/churn.out)
 [ "$reads" -gt 0 ] || fail "no read of /proc/sockmap completed"
 [ "$rows" -gt 0 ] || fail "the readers saw no rows"
+[ "$(total rows /tmp/reader.user.out)" -gt 0 ] ||
+	fail "the uid 1000 reader never saw churn's uid 1000 sockets"
 [ "$ops" -gt 0 ] || fail "churn did nothing"
 [ $cycles -gt 0 ] || fail "sockmap was never reloaded"
 echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
