@@ -33,7 +33,7 @@ build_debug_kernel() {
 	rm -rf "$out" && mkdir -p "$out"
 	kmake "$src" "$out" tinyconfig
 	(cd "$out" && run "$src/scripts/kconfig/merge_config.sh" -m .config \
-		"$DEBUG_CONFIG" >&2)
+		"$DEBUG_CONFIG" >/dev/null)
 	kmake "$src" "$out" olddefconfig
 	check_debug_config "$out/.config"
 	# bzImage to boot; modules (there are none built in-tree) for the
