@@ -1,0 +1,1507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockmap_test.c - the KUnit suite for sockmap. Run it with scripts/kunit.
+ *
+ * Every expected value comes from somewhere sockmap does not: the RFCs and
+ * the kernel's own definitions for the formatting tables, and the fields
+ * of the sockets the test itself created (their getsockname(), the bytes
+ * it sent, the tcp_sock fields /proc/net/tcp prints) for the rows.
+ *
+ * The tests run in a kernel thread. Kernel threads share one fd table
+ * (init_files), so the cursor test's fds appear under every kernel
+ * thread's PID: that gives the walk plenty of rows to resume through.
+ */
+
+#include <kunit/test.h>
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/delay.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/pid_namespace.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string_helpers.h>
+#include <linux/un.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/udp.h>
+
+#include "sockmap.h"
+
+SOCKMAP_IMPORT_KUNIT_NS();
+
+/* Longest field or expected string the tests build. */
+#define SOCKMAP_TEST_STR_MAX	256
+
+/* A whole /proc/sockmap read must fit in this. */
+#define SOCKMAP_TEST_OUTPUT_MAX	(1 << 20)
+
+/* ---------------------------------------------------------------------- */
+/* Helpers: seq_files in memory, strings, sockets, files and credentials. */
+
+KUNIT_DEFINE_ACTION_WRAPPER(sockmap_test_fput, fput, struct file *);
+KUNIT_DEFINE_ACTION_WRAPPER(sockmap_test_kvfree, kvfree, void *);
+
+static void sockmap_test_put_cred(void *cred)
+{
+	put_cred(cred);
+}
+
+static void sockmap_test_close_fd(void *fd)
+{
+	close_fd((uintptr_t)fd);
+}
+
+/* An empty seq_file writing into a test-managed page, as ->show() sees it. */
+static struct seq_file *sockmap_test_seq(struct kunit *test)
+{
+	struct seq_file *m;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = PAGE_SIZE;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	return m;
+}
+
+/* What was written into @m, as a string (the buffer was zeroed). */
+static const char *sockmap_test_seq_str(struct kunit *test, struct seq_file *m)
+{
+	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(m));
+	return m->buf;
+}
+
+/* A test-managed string from a printf format. */
+static __printf(2, 3)
+const char *sockmap_test_fmt(struct kunit *test, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+
+	s = kunit_kzalloc(test, SOCKMAP_TEST_STR_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	va_start(ap, fmt);
+	vsnprintf(s, SOCKMAP_TEST_STR_MAX, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/*
+ * Poll @cond for up to two seconds. Loopback delivers in softirq context,
+ * usually before the sender's call returns; the poll makes it certain.
+ */
+#define sockmap_test_wait(cond) ({				\
+	int __tries = 100;					\
+	while (!(cond) && --__tries)				\
+		msleep(20);					\
+	(cond);							\
+})
+
+/*
+ * A socket created in the initial network namespace, with a struct file
+ * as a socket(2) fd would have. The file is released when the test ends.
+ */
+static struct file *sockmap_test_socket(struct kunit *test, int family,
+					int type, int protocol)
+{
+	struct socket *sock;
+	struct file *file;
+	int err;
+
+	err = sock_create_kern(&init_net, family, type, protocol, &sock);
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "socket(%d, %d, %d)", family, type,
+			    protocol);
+	file = sock_alloc_file(sock, 0, NULL);	/* releases sock on error */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_test_fput,
+							file), 0);
+	return file;
+}
+
+static struct socket *sockmap_test_sock(struct file *file)
+{
+	return sock_from_file(file);
+}
+
+static struct sock *sockmap_test_sk(struct file *file)
+{
+	return sock_from_file(file)->sk;
+}
+
+static unsigned long sockmap_test_ino(struct file *file)
+{
+	return file_inode(file)->i_ino;
+}
+
+/* Accept a pending connection and give the new socket a file. */
+static struct file *sockmap_test_accept(struct kunit *test,
+					struct file *listener)
+{
+	struct socket *sock;
+	struct file *file;
+
+	KUNIT_ASSERT_EQ(test, kernel_accept(sockmap_test_sock(listener), &sock,
+					    0), 0);
+	file = sock_alloc_file(sock, 0, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_test_fput,
+							file), 0);
+	return file;
+}
+
+/* Parse @addr ("127.0.0.1", "::1") into an INET or INET6 socket address. */
+static int sockmap_test_addr(struct kunit *test, int family, const char *addr,
+			     u16 port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		KUNIT_ASSERT_EQ(test, in4_pton(addr, -1, (u8 *)&sin->sin_addr,
+					       -1, NULL), 1);
+		return sizeof(*sin);
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	KUNIT_ASSERT_EQ(test, in6_pton(addr, -1, sin6->sin6_addr.s6_addr, -1,
+				       NULL), 1);
+	return sizeof(*sin6);
+}
+
+static void sockmap_test_bind(struct kunit *test, struct file *file,
+			      int family, const char *addr, u16 port)
+{
+	struct sockaddr_storage ss;
+	int len = sockmap_test_addr(test, family, addr, port, &ss);
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(file),
+					  (struct sockaddr *)&ss, len), 0);
+}
+
+static void sockmap_test_connect(struct kunit *test, struct file *file,
+				 int family, const char *addr, u16 port)
+{
+	struct sockaddr_storage ss;
+	int len = sockmap_test_addr(test, family, addr, port, &ss);
+
+	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(file),
+					     (struct sockaddr *)&ss, len, 0), 0);
+}
+
+/* The local port of an INET or INET6 socket, from getsockname(). */
+static u16 sockmap_test_port(struct kunit *test, struct file *file)
+{
+	struct sockaddr_storage ss = {};
+
+	KUNIT_ASSERT_GE(test, kernel_getsockname(sockmap_test_sock(file),
+						 (struct sockaddr *)&ss), 0);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	KUNIT_ASSERT_EQ(test, ss.ss_family, AF_INET6);
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static void sockmap_test_send(struct kunit *test, struct file *file,
+			      const char *data)
+{
+	struct kvec iov = { .iov_base = (void *)data, .iov_len = strlen(data) };
+	struct msghdr msg = {};
+
+	KUNIT_ASSERT_EQ(test, kernel_sendmsg(sockmap_test_sock(file), &msg,
+					     &iov, 1, iov.iov_len),
+			(int)iov.iov_len);
+}
+
+/*
+ * Credentials for a reader or a task: @uid as real, effective, saved and
+ * filesystem uid (@fsuid differs only where a case says so), @gid for all
+ * gids, no capabilities but those asked for. Put when the test ends.
+ */
+struct sockmap_test_ids {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid;
+	bool ptrace_effective;	/* CAP_SYS_PTRACE in the effective set */
+	bool ptrace_permitted;	/* ... and/or only in the permitted set */
+};
+
+static struct cred *sockmap_test_creds(struct kunit *test,
+				       const struct sockmap_test_ids *ids)
+{
+	struct cred *cred = prepare_creds();
+
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				sockmap_test_put_cred, cred), 0);
+	cred->uid = make_kuid(&init_user_ns, ids->uid);
+	cred->euid = make_kuid(&init_user_ns, ids->euid);
+	cred->suid = make_kuid(&init_user_ns, ids->suid);
+	cred->fsuid = make_kuid(&init_user_ns, ids->fsuid);
+	cred->gid = make_kgid(&init_user_ns, ids->gid);
+	cred->egid = cred->gid;
+	cred->sgid = cred->gid;
+	cred->fsgid = cred->gid;
+	cap_clear(cred->cap_inheritable);
+	cap_clear(cred->cap_permitted);
+	cap_clear(cred->cap_effective);
+	cap_clear(cred->cap_ambient);
+	if (ids->ptrace_effective)
+		cap_raise(cred->cap_effective, CAP_SYS_PTRACE);
+	if (ids->ptrace_effective || ids->ptrace_permitted)
+		cap_raise(cred->cap_permitted, CAP_SYS_PTRACE);
+	return cred;
+}
+
+/* A plain user: uid = gid = @uid, no capabilities. */
+static struct cred *sockmap_test_user(struct kunit *test, uid_t uid)
+{
+	const struct sockmap_test_ids ids = {
+		.uid = uid, .euid = uid, .suid = uid, .fsuid = uid, .gid = uid,
+	};
+
+	return sockmap_test_creds(test, &ids);
+}
+
+/*
+ * The stand-in for an open /proc/sockmap: the same read/lseek/release as
+ * module/main.c's proc_ops. sockmap_iter_open() fills private_data; a file
+ * it failed on has none to release.
+ */
+static int sockmap_test_release(struct inode *inode, struct file *file)
+{
+	return file->private_data ? sockmap_iter_release(inode, file) : 0;
+}
+
+static const struct file_operations sockmap_test_fops = {
+	.owner		= THIS_MODULE,
+	.read_iter	= seq_read_iter,
+	.llseek		= seq_lseek,
+	.release	= sockmap_test_release,
+};
+
+/*
+ * A file opened with credentials @cred (NULL: the test's own, root), as
+ * open() would capture them in f_cred. Released when the test ends.
+ */
+static struct file *sockmap_test_file_as(struct kunit *test,
+					 const struct cred *cred)
+{
+	const struct cred *old = NULL;
+	struct file *file;
+
+	if (cred)
+		old = override_creds(cred);
+	file = anon_inode_getfile("[sockmap-kunit]", &sockmap_test_fops, NULL,
+				  O_RDONLY);
+	if (cred)
+		revert_creds(old);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_test_fput,
+							file), 0);
+	return file;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Names: family, type, protocol, TCP state. */
+
+/*
+ * A name is the kernel constant's name without its prefix (AF_INET6 is
+ * INET6, NETLINK_SOCK_DIAG is SOCK_DIAG, TCP_FIN_WAIT1 is FIN_WAIT1), in
+ * upper case; a number without a constant is printed as the number
+ * (expected == NULL below).
+ */
+struct sockmap_name_case {
+	const char *desc;
+	int family;		/* for protocols: what the number means */
+	int value;
+	const char *expected;
+};
+
+#define CASE_NAME(prefix, name) { #prefix #name, 0, prefix##name, #name }
+#define CASE_NUMBER(nr) { "unknown " #nr, 0, nr, NULL }
+
+static const struct sockmap_name_case sockmap_family_cases[] = {
+	CASE_NAME(AF_, UNIX), CASE_NAME(AF_, INET), CASE_NAME(AF_, INET6),
+	CASE_NAME(AF_, NETLINK), CASE_NAME(AF_, PACKET),
+	CASE_NAME(AF_, UNSPEC), CASE_NAME(AF_, BLUETOOTH), CASE_NAME(AF_, CAN),
+	CASE_NAME(AF_, VSOCK), CASE_NAME(AF_, ALG), CASE_NAME(AF_, XDP),
+	CASE_NAME(AF_, TIPC), CASE_NAME(AF_, KEY), CASE_NAME(AF_, SMC),
+	CASE_NAME(AF_, MCTP), CASE_NAME(AF_, DECnet), CASE_NUMBER(AF_MAX),
+	CASE_NUMBER(-1), CASE_NUMBER(255),
+};
+
+static const struct sockmap_name_case sockmap_type_cases[] = {
+	CASE_NAME(SOCK_, STREAM), CASE_NAME(SOCK_, DGRAM),
+	CASE_NAME(SOCK_, RAW), CASE_NAME(SOCK_, RDM),
+	CASE_NAME(SOCK_, SEQPACKET), CASE_NAME(SOCK_, PACKET),
+	CASE_NAME(SOCK_, DCCP), CASE_NUMBER(0), CASE_NUMBER(SOCK_PACKET + 1),
+	CASE_NUMBER(-1),
+};
+
+/* Every state of include/net/tcp_states.h that /proc/net/tcp can show. */
+static const struct sockmap_name_case sockmap_state_cases[] = {
+	CASE_NAME(TCP_, ESTABLISHED), CASE_NAME(TCP_, SYN_SENT),
+	CASE_NAME(TCP_, SYN_RECV), CASE_NAME(TCP_, FIN_WAIT1),
+	CASE_NAME(TCP_, FIN_WAIT2), CASE_NAME(TCP_, TIME_WAIT),
+	CASE_NAME(TCP_, CLOSE), CASE_NAME(TCP_, CLOSE_WAIT),
+	CASE_NAME(TCP_, LAST_ACK), CASE_NAME(TCP_, LISTEN),
+	CASE_NAME(TCP_, CLOSING), CASE_NAME(TCP_, NEW_SYN_RECV),
+	CASE_NUMBER(0), CASE_NUMBER(TCP_MAX_STATES), CASE_NUMBER(-1),
+};
+
+#define CASE_PROTO(fam, prefix, name) \
+	{ #fam " " #prefix #name, fam, prefix##name, #name }
+#define CASE_PROTO_NUMBER(fam, nr) { #fam " unknown " #nr, fam, nr, NULL }
+
+static const struct sockmap_name_case sockmap_proto_cases[] = {
+	CASE_PROTO(AF_INET, IPPROTO_, TCP),
+	CASE_PROTO(AF_INET, IPPROTO_, UDP),
+	CASE_PROTO(AF_INET, IPPROTO_, UDPLITE),
+	CASE_PROTO(AF_INET, IPPROTO_, ICMP),
+	CASE_PROTO(AF_INET, IPPROTO_, RAW),
+	CASE_PROTO(AF_INET, IPPROTO_, SCTP),
+	CASE_PROTO(AF_INET, IPPROTO_, MPTCP),
+	CASE_PROTO(AF_INET6, IPPROTO_, TCP),
+	CASE_PROTO(AF_INET6, IPPROTO_, UDP),
+	CASE_PROTO(AF_INET6, IPPROTO_, UDPLITE),
+	CASE_PROTO(AF_INET6, IPPROTO_, ICMPV6),
+	CASE_PROTO(AF_INET6, IPPROTO_, RAW),
+	CASE_PROTO(AF_INET6, IPPROTO_, SCTP),
+	CASE_PROTO(AF_INET6, IPPROTO_, MPTCP),
+	CASE_PROTO(AF_NETLINK, NETLINK_, ROUTE),
+	CASE_PROTO(AF_NETLINK, NETLINK_, AUDIT),
+	CASE_PROTO(AF_NETLINK, NETLINK_, SOCK_DIAG),
+	CASE_PROTO(AF_NETLINK, NETLINK_, GENERIC),
+	CASE_PROTO(AF_NETLINK, NETLINK_, KOBJECT_UEVENT),
+	CASE_PROTO(AF_NETLINK, NETLINK_, NETFILTER),
+	CASE_PROTO(AF_NETLINK, NETLINK_, XFRM),
+	CASE_PROTO(AF_NETLINK, NETLINK_, CRYPTO),
+	/* UNIX sockets have no protocol. */
+	{ "AF_UNIX 0", AF_UNIX, 0, "-" },
+	/* A packet socket's sk_protocol is its ethertype, in network order. */
+	{ "AF_PACKET ETH_P_ALL", AF_PACKET, (__force u16)htons(ETH_P_ALL),
+	  "0x0003" },
+	{ "AF_PACKET ETH_P_IP", AF_PACKET, (__force u16)htons(ETH_P_IP),
+	  "0x0800" },
+	{ "AF_PACKET ETH_P_IPV6", AF_PACKET, (__force u16)htons(ETH_P_IPV6),
+	  "0x86dd" },
+	CASE_PROTO_NUMBER(AF_INET, 200), CASE_PROTO_NUMBER(AF_INET6, 200),
+	CASE_PROTO_NUMBER(AF_NETLINK, 23), CASE_PROTO_NUMBER(AF_NETLINK, MAX_LINKS),
+	CASE_PROTO_NUMBER(AF_VSOCK, 0),
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_family, sockmap_family_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(sockmap_type, sockmap_type_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(sockmap_state, sockmap_state_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(sockmap_proto, sockmap_proto_cases, desc);
+
+/* The expected field of a name case: the upper-cased name, or the number. */
+static const char *sockmap_test_expected_name(struct kunit *test,
+					      const struct sockmap_name_case *c)
+{
+	char *s;
+
+	if (!c->expected)
+		return sockmap_test_fmt(test, "%d", c->value);
+	s = (char *)sockmap_test_fmt(test, "%s", c->expected);
+	string_upper(s, s);
+	return s;
+}
+
+/*
+ * Check a name lookup and its field printer: the lookup gives the name or
+ * NULL, the printer the name or the number.
+ */
+static void sockmap_test_expect_name(struct kunit *test,
+				     const struct sockmap_name_case *c,
+				     const char *name, struct seq_file *m)
+{
+	const char *expected = sockmap_test_expected_name(test, c);
+
+	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), expected);
+	if (c->expected)
+		KUNIT_EXPECT_STREQ(test, name, expected);
+	else
+		KUNIT_EXPECT_NULL(test, name);
+}
+
+static void sockmap_test_family_name(struct kunit *test)
+{
+	const struct sockmap_name_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	/* Act */
+	sockmap_put_family(m, c->value);
+
+	/* Assert */
+	sockmap_test_expect_name(test, c, sockmap_family_name(c->value), m);
+}
+
+static void sockmap_test_type_name(struct kunit *test)
+{
+	const struct sockmap_name_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	sockmap_put_type(m, c->value);
+
+	sockmap_test_expect_name(test, c, sockmap_type_name(c->value), m);
+}
+
+static void sockmap_test_state_name(struct kunit *test)
+{
+	const struct sockmap_name_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	sockmap_put_tcp_state(m, c->value);
+
+	sockmap_test_expect_name(test, c, sockmap_tcp_state_name(c->value), m);
+}
+
+/* PACKET's protocol is printed in hex by sockmap_put_proto() alone. */
+static void sockmap_test_proto_name(struct kunit *test)
+{
+	const struct sockmap_name_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	sockmap_put_proto(m, c->family, c->value);
+
+	if (c->family == AF_PACKET)
+		KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m),
+				   c->expected);
+	else
+		sockmap_test_expect_name(test, c,
+					 sockmap_proto_name(c->family, c->value),
+					 m);
+}
+
+/* Every field must be one token: not empty, no whitespace. */
+static void sockmap_test_expect_token(struct kunit *test, const char *s,
+				      const char *what)
+{
+	KUNIT_EXPECT_GT_MSG(test, strlen(s), 0, "%s is empty", what);
+	KUNIT_EXPECT_EQ_MSG(test, strcspn(s, " \t\n\v\f\r"), strlen(s),
+			    "%s has whitespace: '%s'", what, s);
+}
+
+/* Whatever the kernel adds later, every family prints as one token. */
+static void sockmap_test_all_families_are_tokens(struct kunit *test)
+{
+	int family;
+
+	for (family = -1; family <= AF_MAX + 1; family++) {
+		struct seq_file *m = sockmap_test_seq(test);
+
+		sockmap_put_family(m, family);
+		sockmap_test_expect_token(test, sockmap_test_seq_str(test, m),
+					  sockmap_test_fmt(test, "family %d",
+							   family));
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Addresses. */
+
+struct sockmap_inet4_case {
+	const char *desc;
+	u32 addr;		/* host order */
+	u16 port;		/* host order */
+	const char *expected;
+};
+
+static const struct sockmap_inet4_case sockmap_inet4_cases[] = {
+	/* /proc/net/tcp shows it as 0100007F:56CE on a little-endian host. */
+	{ "loopback", 0x7f000001, 22222, "127.0.0.1:22222" },
+	{ "unspecified", 0, 0, "0.0.0.0:0" },
+	{ "broadcast, highest port", 0xffffffff, 65535,
+	  "255.255.255.255:65535" },
+	/* Distinct bytes: a swapped address or port shows at once. */
+	{ "byte order", 0x01020304, 0x0102, "1.2.3.4:258" },
+	{ "private", 0xc0a80001, 80, "192.168.0.1:80" },
+};
+
+/*
+ * IPv6 addresses go in fully written out and must come out in RFC 5952's
+ * canonical text form, in brackets (RFC 3986) before the port.
+ */
+struct sockmap_inet6_case {
+	const char *desc;
+	const char *addr;
+	u16 port;
+	const char *expected;
+};
+
+static const struct sockmap_inet6_case sockmap_inet6_cases[] = {
+	{ "loopback", "0000:0000:0000:0000:0000:0000:0000:0001", 22222,
+	  "[::1]:22222" },
+	{ "unspecified", "0000:0000:0000:0000:0000:0000:0000:0000", 0,
+	  "[::]:0" },
+	/* RFC 5952 section 5: the IPv4 part in dotted decimal. */
+	{ "v4-mapped", "0000:0000:0000:0000:0000:ffff:7f00:0001", 22222,
+	  "[::ffff:127.0.0.1]:22222" },
+	/* 4.1: leading zeros dropped; 4.2.1: the longest run of zeros. */
+	{ "documentation", "2001:0db8:0000:0000:0000:0000:0000:0001", 443,
+	  "[2001:db8::1]:443" },
+	/* 4.2.2: a single zero field is not shortened to "::". */
+	{ "single zero field", "2001:0db8:0000:0001:0001:0001:0001:0001", 1,
+	  "[2001:db8:0:1:1:1:1:1]:1" },
+	/* 4.2.3: of two equally long runs, the first is shortened. */
+	{ "first of equal runs", "2001:0db8:0000:0000:0001:0000:0000:0001", 2,
+	  "[2001:db8::1:0:0:1]:2" },
+	/* 4.3: lower case. */
+	{ "lower case", "2001:0DB8:0000:0000:0000:0000:ABCD:00EF", 65535,
+	  "[2001:db8::abcd:ef]:65535" },
+	{ "trailing run", "2001:0db8:0000:0000:0000:0000:0000:0000", 53,
+	  "[2001:db8::]:53" },
+	{ "link-local", "fe80:0000:0000:0000:0000:0000:0000:0001", 546,
+	  "[fe80::1]:546" },
+	{ "no zeros", "2001:0db8:0001:0002:0003:0004:0005:0006", 258,
+	  "[2001:db8:1:2:3:4:5:6]:258" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_inet4, sockmap_inet4_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(sockmap_inet6, sockmap_inet6_cases, desc);
+
+static void sockmap_test_inet4(struct kunit *test)
+{
+	const struct sockmap_inet4_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	/* Act: the kernel keeps both in network byte order */
+	sockmap_put_inet4(m, htonl(c->addr), htons(c->port));
+
+	/* Assert */
+	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+}
+
+static void sockmap_test_inet6(struct kunit *test)
+{
+	const struct sockmap_inet6_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+	struct in6_addr addr;
+
+	/* Arrange */
+	KUNIT_ASSERT_EQ(test, in6_pton(c->addr, -1, addr.s6_addr, -1, NULL), 1);
+
+	/* Act */
+	sockmap_put_inet6(m, &addr, htons(c->port));
+
+	/* Assert */
+	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+}
+
+/*
+ * UNIX names as the kernel stores them: @len bytes of sun_path, that is
+ * unix_address.len - offsetof(struct sockaddr_un, sun_path). A path name
+ * keeps its terminating NUL in @len (unix_mkname_bsd()); an abstract name
+ * starts with a NUL and is exactly @len bytes. Escaped like /proc/mounts:
+ * space \040, tab \011, newline \012, backslash \134.
+ */
+struct sockmap_unix_case {
+	const char *desc;
+	const char *path;
+	int len;
+	const char *expected;
+};
+
+#define CASE_UNIX_PATH(d, p, e) { d, p, sizeof(p), e }	/* with its NUL */
+#define CASE_UNIX_ABSTRACT(d, p, e) { d, p, sizeof(p) - 1, e }
+
+static const struct sockmap_unix_case sockmap_unix_cases[] = {
+	{ "unbound", "", 0, "-" },
+	CASE_UNIX_PATH("path", "/run/sockmap.sock", "/run/sockmap.sock"),
+	CASE_UNIX_PATH("space", "/tmp/a b", "/tmp/a\\040b"),
+	CASE_UNIX_PATH("tab", "/tmp/a\tb", "/tmp/a\\011b"),
+	CASE_UNIX_PATH("newline", "/tmp/a\nb", "/tmp/a\\012b"),
+	CASE_UNIX_PATH("backslash", "/tmp/a\\b", "/tmp/a\\134b"),
+	CASE_UNIX_PATH("all four", "/tmp/ \t\n\\", "/tmp/\\040\\011\\012\\134"),
+	CASE_UNIX_PATH("octal-looking text", "/tmp/\\040", "/tmp/\\134040"),
+	CASE_UNIX_ABSTRACT("abstract", "\0sockmap", "@sockmap"),
+	CASE_UNIX_ABSTRACT("abstract with space", "\0my sock", "@my\\040sock"),
+	CASE_UNIX_ABSTRACT("abstract with newline and backslash", "\0a\n\\",
+		      "@a\\012\\134"),
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_unix, sockmap_unix_cases, desc);
+
+static void sockmap_test_unix_path(struct kunit *test)
+{
+	const struct sockmap_unix_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	/* Act */
+	sockmap_put_unix_path(m, c->path, c->len);
+
+	/* Assert */
+	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+}
+
+struct sockmap_escape_case {
+	const char *desc;
+	const char *in;
+	const char *expected;
+};
+
+static const struct sockmap_escape_case sockmap_escape_cases[] = {
+	{ "plain", "sshd", "sshd" },
+	{ "space", "my server", "my\\040server" },
+	{ "tab", "a\tb", "a\\011b" },
+	{ "newline", "a\nb", "a\\012b" },
+	{ "backslash", "a\\b", "a\\134b" },
+	{ "only escapes", " \t\n\\", "\\040\\011\\012\\134" },
+	{ "other punctuation stays", "[x]:@-_.", "[x]:@-_." },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_escape, sockmap_escape_cases, desc);
+
+static void sockmap_test_escape(struct kunit *test)
+{
+	const struct sockmap_escape_case *c = test->param_value;
+	struct seq_file *m = sockmap_test_seq(test);
+
+	sockmap_put_escaped(m, c->in, strlen(c->in));
+
+	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Rows of real sockets: sockmap_show_socket() prints columns INODE..PEER. */
+
+enum sockmap_test_field {
+	F_INODE, F_SOCK, F_NETNS, F_FAMILY, F_TYPE, F_PROTO, F_STATE, F_LOCAL,
+	F_REMOTE, F_RXQ, F_TXQ, F_CWND, F_SSTHRESH, F_SRTT_US, F_RETRANS,
+	F_UID, F_PEER, NR_FIELDS
+};
+
+static const char * const sockmap_test_field_names[NR_FIELDS] = {
+	"INODE", "SOCK", "NETNS", "FAMILY", "TYPE", "PROTO", "STATE", "LOCAL",
+	"REMOTE", "RXQ", "TXQ", "CWND", "SSTHRESH", "SRTT_US", "RETRANS",
+	"UID", "PEER",
+};
+
+struct sockmap_test_row {
+	const char *line;	/* as printed, for messages */
+	char *field[NR_FIELDS];
+};
+
+/* Render @file's columns and split them on whitespace. */
+static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
+						    struct file *file)
+{
+	struct sockmap_test_row *row;
+	struct seq_file *m;
+	char *s, *tok;
+	int n = 0;
+
+	row = kunit_kzalloc(test, sizeof(*row), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	m = sockmap_test_seq(test);
+	/* seq_user_ns() is the reader's: this file, opened by the test. */
+	m->file = file;
+
+	sockmap_show_socket(m, file);
+
+	row->line = kunit_kstrdup(test, sockmap_test_seq_str(test, m),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, row->line);
+	KUNIT_ASSERT_GT(test, m->count, 0);
+	KUNIT_EXPECT_EQ_MSG(test, m->buf[m->count - 1], '\n',
+			    "a row ends with a newline: %s", row->line);
+	s = m->buf;
+	while ((tok = strsep(&s, " \n"))) {
+		if (!*tok)
+			continue;
+		KUNIT_ASSERT_LT_MSG(test, n, NR_FIELDS, "too many fields: %s",
+				    row->line);
+		row->field[n++] = tok;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, n, NR_FIELDS, "fields of: %s", row->line);
+	return row;
+}
+
+#define EXPECT_FIELD(test, row, f, fmt, ...)				\
+	KUNIT_EXPECT_STREQ_MSG(test, (row)->field[f],			\
+			       sockmap_test_fmt(test, fmt, ##__VA_ARGS__), \
+			       "%s of: %s", sockmap_test_field_names[f],	\
+			       (row)->line)
+
+/* INODE .. PROTO, and UID: which socket this is and who owns it. */
+static void sockmap_test_expect_identity(struct kunit *test,
+					 const struct sockmap_test_row *row,
+					 struct file *file, const char *family,
+					 const char *type, const char *proto,
+					 uid_t uid)
+{
+	EXPECT_FIELD(test, row, F_INODE, "%lu", sockmap_test_ino(file));
+	/* %pK as /proc/net/tcp prints sk: kptr_restrict decides. */
+	EXPECT_FIELD(test, row, F_SOCK, "%pK", sockmap_test_sk(file));
+	EXPECT_FIELD(test, row, F_NETNS, "%u", init_net.ns.inum);
+	EXPECT_FIELD(test, row, F_FAMILY, "%s", family);
+	EXPECT_FIELD(test, row, F_TYPE, "%s", type);
+	EXPECT_FIELD(test, row, F_PROTO, "%s", proto);
+	EXPECT_FIELD(test, row, F_UID, "%u", uid);
+}
+
+/*
+ * CWND .. RETRANS of a TCP socket, read the way /proc/net/tcp and ss read
+ * them: snd_cwnd; snd_ssthresh, -1 while it is still "infinite" (initial
+ * slow start); srtt_us, which holds 8 times the smoothed RTT in µs (RFC
+ * 6298's fixed point, see include/linux/tcp.h); total_retrans.
+ */
+static void sockmap_test_expect_tcp_stats(struct kunit *test,
+					  const struct sockmap_test_row *row,
+					  struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	EXPECT_FIELD(test, row, F_CWND, "%u", tcp_snd_cwnd(tp));
+	if (tp->snd_ssthresh >= TCP_INFINITE_SSTHRESH)
+		EXPECT_FIELD(test, row, F_SSTHRESH, "-1");
+	else
+		EXPECT_FIELD(test, row, F_SSTHRESH, "%u", tp->snd_ssthresh);
+	EXPECT_FIELD(test, row, F_SRTT_US, "%u", tp->srtt_us >> 3);
+	EXPECT_FIELD(test, row, F_RETRANS, "%u", tp->total_retrans);
+}
+
+/* CWND .. RETRANS of anything but TCP. */
+static void sockmap_test_expect_no_tcp_stats(struct kunit *test,
+					     const struct sockmap_test_row *row)
+{
+	EXPECT_FIELD(test, row, F_CWND, "-");
+	EXPECT_FIELD(test, row, F_SSTHRESH, "-");
+	EXPECT_FIELD(test, row, F_SRTT_US, "-");
+	EXPECT_FIELD(test, row, F_RETRANS, "-");
+}
+
+/*
+ * A TCP connection over loopback, for each way of addressing it. The
+ * formats take a port.
+ */
+struct sockmap_tcp_case {
+	const char *desc;
+	int family;
+	const char *listen_on;	/* the listener binds this address */
+	const char *connect_to;	/* the client connects to this one */
+	const char *listener;	/* the listener's LOCAL */
+	const char *any;	/* the listener's REMOTE */
+	const char *end;	/* either end's LOCAL and REMOTE */
+};
+
+static const struct sockmap_tcp_case sockmap_tcp_cases[] = {
+	{ "IPv4", AF_INET, "127.0.0.1", "127.0.0.1",
+	  "127.0.0.1:%u", "0.0.0.0:0", "127.0.0.1:%u" },
+	{ "IPv6", AF_INET6, "::1", "::1",
+	  "[::1]:%u", "[::]:0", "[::1]:%u" },
+	/* A dual-stack listener on [::] reached over IPv4. */
+	{ "IPv4-mapped IPv6", AF_INET6, "::", "::ffff:127.0.0.1",
+	  "[::]:%u", "[::]:0", "[::ffff:127.0.0.1]:%u" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_tcp, sockmap_tcp_cases, desc);
+
+static const char *sockmap_test_inet_family(int family)
+{
+	return family == AF_INET ? "INET" : "INET6";
+}
+
+static void sockmap_test_tcp_rows(struct kunit *test)
+{
+	const struct sockmap_tcp_case *c = test->param_value;
+	const char *family = sockmap_test_inet_family(c->family);
+	struct file *listener, *client, *server;
+	struct sockmap_test_row *row;
+	u16 port, client_port;
+
+	/* Arrange: a listener (backlog 5) and a connection in its queue */
+	listener = sockmap_test_socket(test, c->family, SOCK_STREAM,
+				       IPPROTO_TCP);
+	sockmap_test_bind(test, listener, c->family, c->listen_on, 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 5), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, c->family, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, c->family, c->connect_to, port);
+	client_port = sockmap_test_port(test, client);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
+		READ_ONCE(sockmap_test_sk(listener)->sk_ack_backlog) == 1));
+
+	/* Act */
+	row = sockmap_test_render(test, listener);
+
+	/* Assert: a listener's queues are its accept queue and limit (ss) */
+	sockmap_test_expect_identity(test, row, listener, family, "STREAM",
+				     "TCP", 0);
+	EXPECT_FIELD(test, row, F_STATE, "LISTEN");
+	EXPECT_FIELD(test, row, F_LOCAL, c->listener, port);
+	EXPECT_FIELD(test, row, F_REMOTE, "%s", c->any);
+	EXPECT_FIELD(test, row, F_RXQ, "1");
+	EXPECT_FIELD(test, row, F_TXQ, "5");
+	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(listener));
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	/* Arrange: accept it */
+	server = sockmap_test_accept(test, listener);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: each end names the other's inode in PEER */
+	sockmap_test_expect_identity(test, row, client, family, "STREAM",
+				     "TCP", 0);
+	EXPECT_FIELD(test, row, F_STATE, "ESTABLISHED");
+	EXPECT_FIELD(test, row, F_LOCAL, c->end, client_port);
+	EXPECT_FIELD(test, row, F_REMOTE, c->end, port);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+	EXPECT_FIELD(test, row, F_TXQ, "0");
+	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(client));
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server));
+
+	row = sockmap_test_render(test, server);
+	sockmap_test_expect_identity(test, row, server, family, "STREAM",
+				     "TCP", 0);
+	EXPECT_FIELD(test, row, F_STATE, "ESTABLISHED");
+	EXPECT_FIELD(test, row, F_LOCAL, c->end, port);
+	EXPECT_FIELD(test, row, F_REMOTE, c->end, client_port);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+	EXPECT_FIELD(test, row, F_TXQ, "0");
+	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(server));
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(client));
+
+	row = sockmap_test_render(test, listener);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+}
+
+/* The documents' scenario: the client says hello, the server has not read. */
+static void sockmap_test_tcp_queues(struct kunit *test)
+{
+	static const char hello[] = "hello i am client";
+	struct file *listener, *client, *server;
+	struct sockmap_test_row *row;
+	const struct tcp_sock *ctp, *stp;
+	u16 port;
+
+	/* Arrange */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
+	server = sockmap_test_accept(test, listener);
+	sockmap_test_send(test, client, hello);
+	stp = tcp_sk(sockmap_test_sk(server));
+	ctp = tcp_sk(sockmap_test_sk(client));
+	/* Delivered to the server, and acknowledged to the client. */
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
+		READ_ONCE(stp->rcv_nxt) - READ_ONCE(stp->copied_seq) ==
+		strlen(hello)));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
+		READ_ONCE(ctp->snd_una) == READ_ONCE(ctp->write_seq)));
+
+	/* Act */
+	row = sockmap_test_render(test, server);
+
+	/* Assert: the unread bytes wait in the server's receive queue */
+	EXPECT_FIELD(test, row, F_RXQ, "%zu", strlen(hello));
+	EXPECT_FIELD(test, row, F_TXQ, "0");
+	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(server));
+
+	row = sockmap_test_render(test, client);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+	EXPECT_FIELD(test, row, F_TXQ, "0");
+	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(client));
+}
+
+/*
+ * UDP: an unconnected IPv4 socket (CLOSE, as /proc/net/udp's 07) owned by
+ * uid 4321, and an IPv6 socket connected to it over a v4-mapped address
+ * (ESTABLISHED, 01) that sends it a datagram.
+ */
+static void sockmap_test_udp_rows(struct kunit *test)
+{
+	static const char ping[] = "ping";
+	struct file *rx, *tx;
+	struct sockmap_test_row *row;
+	const struct cred *old;
+	u16 rx_port, tx_port;
+
+	/* Arrange: sock_alloc() gives the socket inode the creator's fsuid */
+	old = override_creds(sockmap_test_user(test, 4321));
+	rx = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	revert_creds(old);
+	sockmap_test_bind(test, rx, AF_INET, "127.0.0.1", 0);
+	rx_port = sockmap_test_port(test, rx);
+	tx = sockmap_test_socket(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	sockmap_test_connect(test, tx, AF_INET6, "::ffff:127.0.0.1", rx_port);
+	tx_port = sockmap_test_port(test, tx);
+	sockmap_test_send(test, tx, ping);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
+		udp_rqueue_get(sockmap_test_sk(rx)) > 0));
+
+	/* Act */
+	row = sockmap_test_render(test, rx);
+
+	/* Assert: queues as /proc/net/udp computes them */
+	sockmap_test_expect_identity(test, row, rx, "INET", "DGRAM", "UDP",
+				     4321);
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE");
+	EXPECT_FIELD(test, row, F_LOCAL, "127.0.0.1:%u", rx_port);
+	EXPECT_FIELD(test, row, F_REMOTE, "0.0.0.0:0");
+	EXPECT_FIELD(test, row, F_RXQ, "%d", udp_rqueue_get(sockmap_test_sk(rx)));
+	EXPECT_FIELD(test, row, F_TXQ, "%d",
+		     sk_wmem_alloc_get(sockmap_test_sk(rx)));
+	sockmap_test_expect_no_tcp_stats(test, row);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	row = sockmap_test_render(test, tx);
+	sockmap_test_expect_identity(test, row, tx, "INET6", "DGRAM", "UDP", 0);
+	EXPECT_FIELD(test, row, F_STATE, "ESTABLISHED");
+	EXPECT_FIELD(test, row, F_LOCAL, "[::ffff:127.0.0.1]:%u", tx_port);
+	EXPECT_FIELD(test, row, F_REMOTE, "[::ffff:127.0.0.1]:%u", rx_port);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+	EXPECT_FIELD(test, row, F_TXQ, "%d",
+		     sk_wmem_alloc_get(sockmap_test_sk(tx)));
+	sockmap_test_expect_no_tcp_stats(test, row);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+}
+
+/* A UNIX stream socketpair: connected, unnamed, each the other's PEER. */
+static void sockmap_test_unix_pair_rows(struct kunit *test)
+{
+	static const char data[] = "hello";
+	struct sockmap_test_row *row;
+	struct file *a, *b;
+
+	/* Arrange: socketpair(2), then a writes to b */
+	a = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	b = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	KUNIT_ASSERT_EQ(test, sockmap_test_sock(a)->ops->socketpair(
+				sockmap_test_sock(a), sockmap_test_sock(b)), 0);
+	sockmap_test_send(test, a, data);
+
+	/* Act */
+	row = sockmap_test_render(test, a);
+
+	/* Assert: queues as ss -x shows them (unix_diag) */
+	sockmap_test_expect_identity(test, row, a, "UNIX", "STREAM", "-", 0);
+	EXPECT_FIELD(test, row, F_STATE, "CONNECTED");
+	EXPECT_FIELD(test, row, F_LOCAL, "-");
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+	/* The bytes in flight are charged to the sender's write memory. */
+	KUNIT_EXPECT_GT(test, sk_wmem_alloc_get(sockmap_test_sk(a)), 0);
+	EXPECT_FIELD(test, row, F_TXQ, "%d",
+		     sk_wmem_alloc_get(sockmap_test_sk(a)));
+	sockmap_test_expect_no_tcp_stats(test, row);
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(b));
+
+	row = sockmap_test_render(test, b);
+	sockmap_test_expect_identity(test, row, b, "UNIX", "STREAM", "-", 0);
+	EXPECT_FIELD(test, row, F_STATE, "CONNECTED");
+	EXPECT_FIELD(test, row, F_RXQ, "%zu", strlen(data));
+	EXPECT_FIELD(test, row, F_TXQ, "0");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(a));
+}
+
+/*
+ * A listener on an abstract name with a space and a backslash, a client
+ * connected to it, the accepted socket, and an unbound datagram socket.
+ */
+static void sockmap_test_unix_named_rows(struct kunit *test)
+{
+	static const char name[] = "\0sockmap kunit\\";
+	static const char shown[] = "@sockmap\\040kunit\\134";
+	struct file *listener, *client, *server, *dgram;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int len = offsetof(struct sockaddr_un, sun_path) + sizeof(name) - 1;
+	struct sockmap_test_row *row;
+
+	/* Arrange: backlog 3, one connection waiting */
+	memcpy(sun.sun_path, name, sizeof(name) - 1);
+	listener = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(listener),
+					  (struct sockaddr *)&sun, len), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 3), 0);
+	client = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(client),
+					     (struct sockaddr *)&sun, len, 0),
+			0);
+
+	/* Act */
+	row = sockmap_test_render(test, listener);
+
+	/* Assert: a listener's queues are its accept queue and limit (ss) */
+	sockmap_test_expect_identity(test, row, listener, "UNIX", "STREAM", "-",
+				     0);
+	EXPECT_FIELD(test, row, F_STATE, "LISTEN");
+	EXPECT_FIELD(test, row, F_LOCAL, "%s", shown);
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	EXPECT_FIELD(test, row, F_RXQ, "1");
+	EXPECT_FIELD(test, row, F_TXQ, "3");
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	/* Arrange */
+	server = sockmap_test_accept(test, listener);
+	dgram = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+
+	/* Act + Assert: the client's REMOTE is the name it connected to */
+	row = sockmap_test_render(test, client);
+	EXPECT_FIELD(test, row, F_STATE, "CONNECTED");
+	EXPECT_FIELD(test, row, F_LOCAL, "-");
+	EXPECT_FIELD(test, row, F_REMOTE, "%s", shown);
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server));
+
+	row = sockmap_test_render(test, server);
+	EXPECT_FIELD(test, row, F_STATE, "CONNECTED");
+	EXPECT_FIELD(test, row, F_LOCAL, "%s", shown);
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(client));
+
+	row = sockmap_test_render(test, dgram);
+	sockmap_test_expect_identity(test, row, dgram, "UNIX", "DGRAM", "-", 0);
+	EXPECT_FIELD(test, row, F_STATE, "UNCONNECTED");
+	EXPECT_FIELD(test, row, F_LOCAL, "-");
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	row = sockmap_test_render(test, listener);
+	EXPECT_FIELD(test, row, F_RXQ, "0");
+}
+
+/* A netlink socket: LOCAL is its port id, as /proc/net/netlink has it. */
+static void sockmap_test_netlink_row(struct kunit *test)
+{
+	struct sockaddr_nl snl = {
+		.nl_family = AF_NETLINK,
+		.nl_pid = 424242,
+	};
+	struct sockmap_test_row *row;
+	struct file *file;
+
+	/* Arrange */
+	file = sockmap_test_socket(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(file),
+					  (struct sockaddr *)&snl,
+					  sizeof(snl)), 0);
+
+	/* Act */
+	row = sockmap_test_render(test, file);
+
+	/* Assert */
+	sockmap_test_expect_identity(test, row, file, "NETLINK", "RAW",
+				     "ROUTE", 0);
+	EXPECT_FIELD(test, row, F_STATE, "-");
+	EXPECT_FIELD(test, row, F_LOCAL, "%u", snl.nl_pid);
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	EXPECT_FIELD(test, row, F_RXQ, "%d",
+		     sk_rmem_alloc_get(sockmap_test_sk(file)));
+	EXPECT_FIELD(test, row, F_TXQ, "%d",
+		     sk_wmem_alloc_get(sockmap_test_sk(file)));
+	sockmap_test_expect_no_tcp_stats(test, row);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+}
+
+/*
+ * Packet sockets: LOCAL is interface:ethertype, "*" for every interface.
+ * One listens to everything, one is bound to lo for IPv4.
+ */
+static void sockmap_test_packet_rows(struct kunit *test)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = init_net.loopback_dev->ifindex,
+	};
+	struct sockmap_test_row *row;
+	struct file *all, *lo;
+
+	/* Arrange */
+	all = sockmap_test_socket(test, AF_PACKET, SOCK_RAW,
+				  (__force u16)htons(ETH_P_ALL));
+	lo = sockmap_test_socket(test, AF_PACKET, SOCK_DGRAM,
+				 (__force u16)htons(ETH_P_IP));
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(lo),
+					  (struct sockaddr *)&sll,
+					  sizeof(sll)), 0);
+
+	/* Act */
+	row = sockmap_test_render(test, all);
+
+	/* Assert */
+	sockmap_test_expect_identity(test, row, all, "PACKET", "RAW", "0x0003",
+				     0);
+	EXPECT_FIELD(test, row, F_STATE, "-");
+	EXPECT_FIELD(test, row, F_LOCAL, "*:0x0003");
+	EXPECT_FIELD(test, row, F_REMOTE, "-");
+	sockmap_test_expect_no_tcp_stats(test, row);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	row = sockmap_test_render(test, lo);
+	sockmap_test_expect_identity(test, row, lo, "PACKET", "DGRAM", "0x0800",
+				     0);
+	EXPECT_FIELD(test, row, F_LOCAL, "%s:0x0800",
+		     init_net.loopback_dev->name);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The walk: the same output whatever the read size. */
+
+/* The whole output of @file, read @chunk bytes at a time from offset 0. */
+static size_t sockmap_test_read_all(struct kunit *test, struct file *file,
+				    size_t chunk, char *buf)
+{
+	size_t len = 0;
+	loff_t pos = 0;
+	ssize_t n;
+
+	do {
+		n = kernel_read(file, buf + len,
+				min_t(size_t, chunk, SOCKMAP_TEST_OUTPUT_MAX - 1 - len),
+				&pos);
+		KUNIT_ASSERT_GE_MSG(test, n, 0, "read of %zu bytes", chunk);
+		len += n;
+		KUNIT_ASSERT_LT_MSG(test, len, SOCKMAP_TEST_OUTPUT_MAX - 1,
+				    "/proc/sockmap output too large for the test");
+	} while (n > 0);
+	buf[len] = '\0';
+	return len;
+}
+
+/* A walk over every task in our pid namespace, as opened by @cred. */
+static struct file *sockmap_test_open_walk(struct kunit *test,
+					   const struct cred *cred)
+{
+	struct file *file = sockmap_test_file_as(test, cred);
+
+	KUNIT_ASSERT_EQ(test, sockmap_iter_open(file,
+						task_active_pid_ns(current)),
+			0);
+	return file;
+}
+
+static char *sockmap_test_output_buf(struct kunit *test)
+{
+	char *buf = kvzalloc(SOCKMAP_TEST_OUTPUT_MAX, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				sockmap_test_kvfree, buf), 0);
+	return buf;
+}
+
+/* Report where @b first differs from @a. */
+static void sockmap_test_expect_same(struct kunit *test, const char *a,
+				     const char *b, size_t chunk)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	KUNIT_EXPECT_TRUE_MSG(test, !a[i] && !b[i],
+			      "reading %zu bytes at a time differs at byte %zu: '%.40s' vs '%.40s'",
+			      chunk, i, a + i, b + i);
+}
+
+struct sockmap_test_fd {
+	struct file *file;
+	int fd;
+	bool seen;
+};
+
+/*
+ * Check every line: the header first, then rows of 20 one-token fields,
+ * ordered by (PID, FD); and find our own fds' rows among them.
+ */
+static void sockmap_test_check_rows(struct kunit *test, char *out,
+				    const char *comm,
+				    struct sockmap_test_fd *fds, int nr_fds)
+{
+	long last_pid = -1, last_fd = -1;
+	char *line, *s, *tok, *field[4];
+	int n, i, rows = 0;
+	long pid, fd;
+
+	line = strsep(&out, "\n");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(line, "PID"),
+			      "header: %s", line);
+	while ((line = strsep(&out, "\n")) && *line) {
+		const char *copy = kunit_kstrdup(test, line, GFP_KERNEL);
+
+		rows++;
+		for (n = 0, s = line; (tok = strsep(&s, " ")); ) {
+			if (!*tok)
+				continue;
+			if (n < ARRAY_SIZE(field))
+				field[n] = tok;
+			n++;
+		}
+		KUNIT_ASSERT_EQ_MSG(test, n, 3 + NR_FIELDS, "fields of: %s",
+				    copy);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[0], 10, &pid), 0);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[2], 10, &fd), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, pid > last_pid ||
+				      (pid == last_pid && fd > last_fd),
+				      "out of order: %s", copy);
+		last_pid = pid;
+		last_fd = fd;
+		if (pid != task_tgid_nr(current))
+			continue;
+		for (i = 0; i < nr_fds; i++) {
+			if (fd != fds[i].fd)
+				continue;
+			fds[i].seen = true;
+			KUNIT_EXPECT_STREQ_MSG(test, field[1], comm, "COMM of: %s",
+					       copy);
+			KUNIT_EXPECT_STREQ_MSG(test, field[3],
+				sockmap_test_fmt(test, "%lu",
+						 sockmap_test_ino(fds[i].file)),
+				"INODE of: %s", copy);
+		}
+	}
+	KUNIT_EXPECT_GE(test, rows, nr_fds);
+	for (i = 0; i < nr_fds; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, fds[i].seen, "no row for fd %d",
+				      fds[i].fd);
+}
+
+/*
+ * Install socket fds into this thread's fd table, give the thread a name
+ * that needs escaping, and read the walk with read sizes from one byte to
+ * more than the whole output, rewinding once: the outputs are identical.
+ */
+static void sockmap_test_cursor(struct kunit *test)
+{
+	static const size_t chunks[] = { 1, 7, 4096, 65536 };
+	char *out[ARRAY_SIZE(chunks)], *again;
+	struct sockmap_test_fd fds[4] = {};
+	struct file *walk, *a, *b;
+	int i, attempt;
+	bool same;
+
+	/* Arrange: TCP listener, UDP, a UNIX pair, each on an fd */
+	fds[0].file = sockmap_test_socket(test, AF_INET, SOCK_STREAM,
+					  IPPROTO_TCP);
+	sockmap_test_bind(test, fds[0].file, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(fds[0].file), 1),
+			0);
+	fds[1].file = sockmap_test_socket(test, AF_INET6, SOCK_DGRAM,
+					  IPPROTO_UDP);
+	a = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	b = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	KUNIT_ASSERT_EQ(test, sockmap_test_sock(a)->ops->socketpair(
+				sockmap_test_sock(a), sockmap_test_sock(b)), 0);
+	fds[2].file = a;
+	fds[3].file = b;
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		fds[i].fd = get_unused_fd_flags(O_CLOEXEC);
+		KUNIT_ASSERT_GE(test, fds[i].fd, 0);
+		fd_install(fds[i].fd, get_file(fds[i].file));
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				sockmap_test_close_fd,
+				(void *)(uintptr_t)fds[i].fd), 0);
+	}
+	/*
+	 * What set_task_comm() does, which modules cannot call. This thread
+	 * is the test case's own and exits when it ends.
+	 */
+	task_lock(current);
+	strscpy_pad(current->comm, "sockmap kunit\\", sizeof(current->comm));
+	task_unlock(current);
+	for (i = 0; i < ARRAY_SIZE(chunks); i++)
+		out[i] = sockmap_test_output_buf(test);
+	again = sockmap_test_output_buf(test);
+
+	/*
+	 * Act: kernel threads that start or exit between two reads change
+	 * the output legitimately; try again a few times before calling a
+	 * difference a failure.
+	 */
+	for (attempt = 1; attempt <= 3; attempt++) {
+		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+			walk = sockmap_test_open_walk(test, NULL);
+			sockmap_test_read_all(test, walk, chunks[i], out[i]);
+			if (i == 1)	/* rewind the same file and read again */
+				sockmap_test_read_all(test, walk, chunks[i],
+						      again);
+		}
+		same = !strcmp(out[1], again);
+		for (i = 1; i < ARRAY_SIZE(chunks); i++)
+			same = same && !strcmp(out[0], out[i]);
+		if (same)
+			break;
+		kunit_info(test, "outputs differ (attempt %d), reading again\n",
+			   attempt);
+	}
+
+	/* Assert */
+	for (i = 1; i < ARRAY_SIZE(chunks); i++)
+		sockmap_test_expect_same(test, out[0], out[i], chunks[i]);
+	sockmap_test_expect_same(test, out[1], again, chunks[1]);
+	sockmap_test_check_rows(test, out[0], "sockmap\\040kunit\\134", fds,
+				ARRAY_SIZE(fds));
+}
+
+/*
+ * The walk judges visibility on the credentials of whoever opened the
+ * file, not of whoever reads it: a file opened by uid 1000 shows no row of
+ * the root-owned kernel threads, even when root (this thread) reads it.
+ */
+static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
+{
+	struct file *walk, *file;
+	char *out = sockmap_test_output_buf(test);
+	int fd;
+
+	/* Arrange: a socket fd in the kernel threads' table */
+	file = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	fd_install(fd, get_file(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+			sockmap_test_close_fd, (void *)(uintptr_t)fd), 0);
+	walk = sockmap_test_open_walk(test, sockmap_test_user(test, 1000));
+
+	/* Act */
+	sockmap_test_read_all(test, walk, 4096, out);
+
+	/* Assert: the header alone */
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(out, "PID"), "%.80s", out);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, strchr(out, '\n'), out + strlen(out) - 1,
+				"rows for a reader who may see none: %.300s",
+				out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Who may see whom: the rules of __ptrace_may_access(), READ_FSCREDS. */
+
+struct sockmap_see_case {
+	const char *desc;
+	struct sockmap_test_ids reader;
+	struct sockmap_test_ids task;
+	bool has_mm;		/* false: a kernel thread */
+	bool dumpable;
+	bool expected;
+};
+
+#define SEE_IDS(id) \
+	{ .uid = id, .euid = id, .suid = id, .fsuid = id, .gid = id }
+#define SEE_IDS_PTRACE(id) { .uid = id, .euid = id, .suid = id, .fsuid = id, \
+			 .gid = id, .ptrace_effective = true }
+
+static const struct sockmap_see_case sockmap_see_cases[] = {
+	{ "same uid", SEE_IDS(1000), SEE_IDS(1000), true, true, true },
+	{ "other uid", SEE_IDS(1000), SEE_IDS(1001), true, true, false },
+	{ "same uid, not dumpable", SEE_IDS(1000), SEE_IDS(1000), true, false, false },
+	{ "same uid, setuid task (euid and suid 0)", SEE_IDS(1000),
+	  { .uid = 1000, .euid = 0, .suid = 0, .fsuid = 0, .gid = 1000 },
+	  true, true, false },
+	{ "same uid, other gid", SEE_IDS(1000),
+	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
+	    .gid = 1001 }, true, true, false },
+	{ "CAP_SYS_PTRACE, other uid", SEE_IDS_PTRACE(1000), SEE_IDS(1001), true, true,
+	  true },
+	{ "CAP_SYS_PTRACE, not dumpable", SEE_IDS_PTRACE(1000), SEE_IDS(1001), true,
+	  false, true },
+	{ "CAP_SYS_PTRACE only permitted, not effective",
+	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
+	    .gid = 1000, .ptrace_permitted = true }, SEE_IDS(1001), true, true,
+	  false },
+	{ "uid 0 without capabilities, other uid", SEE_IDS(0), SEE_IDS(1000), true,
+	  true, false },
+	/* /proc/PID/fd uses PTRACE_MODE_READ_FSCREDS: fsuid decides. */
+	{ "fsuid decides, not uid",
+	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1001,
+	    .gid = 1000 }, SEE_IDS(1001), true, true, false },
+	{ "fsuid decides, matching",
+	  { .uid = 1001, .euid = 1001, .suid = 1001, .fsuid = 1000,
+	    .gid = 1000 }, SEE_IDS(1000), true, true, true },
+	/* A task without mm (a kernel thread) has no dumpable flag. */
+	{ "no mm, same uid", SEE_IDS(1000), SEE_IDS(1000), false, false, true },
+	{ "kernel thread, unprivileged reader", SEE_IDS(1000), SEE_IDS(0),
+	  false, false, false },
+	{ "kernel thread, CAP_SYS_PTRACE", SEE_IDS_PTRACE(1000), SEE_IDS(0), false,
+	  false, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_see, sockmap_see_cases, desc);
+
+static void sockmap_test_may_see(struct kunit *test)
+{
+	const struct sockmap_see_case *c = test->param_value;
+	struct cred *tcred;
+	struct file *reader;
+
+	/* Arrange: the reader's file captures its opener's credentials */
+	reader = sockmap_test_file_as(test, sockmap_test_creds(test, &c->reader));
+	tcred = sockmap_test_creds(test, &c->task);
+
+	/* Act + Assert */
+	KUNIT_EXPECT_EQ(test, sockmap_creds_may_see(reader, tcred,
+				c->has_mm ? &init_user_ns : NULL, c->dumpable),
+			c->expected);
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* UML boots with lo down; the loopback tests need it up (and ::1 on it). */
+static int sockmap_test_suite_init(struct kunit_suite *suite)
+{
+	struct net_device *lo = init_net.loopback_dev;
+	int err;
+
+	rtnl_lock();
+	err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+static struct kunit_case sockmap_test_cases[] = {
+	KUNIT_CASE_PARAM(sockmap_test_family_name, sockmap_family_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_type_name, sockmap_type_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_proto_name, sockmap_proto_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_state_name, sockmap_state_gen_params),
+	KUNIT_CASE(sockmap_test_all_families_are_tokens),
+	KUNIT_CASE_PARAM(sockmap_test_inet4, sockmap_inet4_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_inet6, sockmap_inet6_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_unix_path, sockmap_unix_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_escape, sockmap_escape_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
+	KUNIT_CASE(sockmap_test_tcp_queues),
+	KUNIT_CASE(sockmap_test_udp_rows),
+	KUNIT_CASE(sockmap_test_unix_pair_rows),
+	KUNIT_CASE(sockmap_test_unix_named_rows),
+	KUNIT_CASE(sockmap_test_netlink_row),
+	KUNIT_CASE(sockmap_test_packet_rows),
+	KUNIT_CASE(sockmap_test_cursor),
+	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
+	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
+	{}
+};
+
+static struct kunit_suite sockmap_test_suite = {
+	.name = "sockmap",
+	.suite_init = sockmap_test_suite_init,
+	.test_cases = sockmap_test_cases,
+};
+
+kunit_test_suite(sockmap_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for /proc/sockmap");
+MODULE_LICENSE("GPL");
