@@ -21,7 +21,7 @@ MODE=${demo_mode:-show}
 cleanup() {
 	kill "$SERVER" "$CLIENT" "$PAIR" "$UDP" 2>/dev/null || true
 }
-SERVER= CLIENT= PAIR= UDP=
+SERVER='' CLIENT='' PAIR='' UDP=''
 trap cleanup EXIT
 
 # wait_for SECONDS WHAT CMD... - poll CMD every 0.1 s until it succeeds.
@@ -105,7 +105,7 @@ cat /proc/net/udp >/tmp/net_udp.txt
 ss -x -a -n >/tmp/ss_x.txt
 
 # The server: find its listener and its connection by /proc/net/tcp.
-LFD= SFD=
+LFD='' SFD=''
 for fd in $(socket_fds "$SERVER"); do
 	case $(net_truth /tmp/net_tcp.txt "$(fd_inode "$SERVER" "$fd")") in
 	LISTEN*) LFD=$fd ;;
@@ -179,7 +179,7 @@ expect "rows have 20+ fields" \
 # Every socket fd of the four workloads has its row, with the inode that
 # readlink shows, and no other fd of theirs does.
 for pid in "$SERVER" "$CLIENT" "$PAIR" "$UDP"; do
-	want= got=
+	want='' got=''
 	for fd in $(socket_fds "$pid"); do
 		want="$want $fd:$(fd_inode "$pid" "$fd")"
 		got="$got $fd:$(cols "$pid" "$fd" 4)"
@@ -207,6 +207,7 @@ expect "client's PEER = server connection's INODE" \
 # SOCK (%pK on both sides) and, for connections, CWND and SSTHRESH.
 for sock in "listener $SERVER $LFD $L_INODE" "server-conn $SERVER $SFD $S_INODE" \
 	    "client $CLIENT $CFD $C_INODE"; do
+	# shellcheck disable=SC2086 # four words: name pid fd inode
 	set -- $sock
 	truth=$(net_truth /tmp/net_tcp.txt "$4")
 	expect "$1 STATE LOCAL REMOTE UID SOCK = /proc/net/tcp" \
@@ -218,6 +219,7 @@ done
 
 # The UNIX pair: both ends in one process, each the other's PEER (as ss -x
 # reports it, through unix_diag).
+# shellcheck disable=SC2046 # two fds
 set -- $(socket_fds "$PAIR")
 U1=$(fd_inode "$PAIR" "$1") U2=$(fd_inode "$PAIR" "$2")
 expect "UNIX pair rows" "$(cols "$PAIR" "$1" 4 7 8 9 10 11 12 20) | $(cols "$PAIR" "$2" 4 7 8 9 10 11 12 20)" \

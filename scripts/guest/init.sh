@@ -39,9 +39,9 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 ip link set lo up || fail "cannot bring lo up"
 
-for mod in $(cat /lib/modules/diag/order); do
+while read -r mod; do
 	insmod "/lib/modules/diag/$mod" || fail "insmod $mod"
-done
+done </lib/modules/diag/order
 
 if [ -f /sockmap.ko ]; then
 	insmod /sockmap.ko || fail "insmod /sockmap.ko"

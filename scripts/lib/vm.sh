@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034 # sets variables for its callers
 # The VM harness: boot a Debian kernel under QEMU (software emulation, TCG)
 # with a tiny busybox initramfs, insmod sockmap.ko, run one payload script,
 # and judge the console log. Source it after common.sh; do not run it.
@@ -94,19 +95,35 @@ vm_cleanup() {
 	fi
 }
 
+# The parts of the checkout that kbuild reads.
+VM_MODULE_SOURCES="Kbuild Makefile Kconfig module include kunit"
+
 # vm_build_module KDIR OUTDIR - build sockmap.ko against KDIR from a copy of
 # the checkout (so concurrent builds never share object files), with W=1.
 # Fails if the build fails or prints any warning. Leaves OUTDIR/sockmap.ko
-# and the build output in OUTDIR/build.log.
+# and the build output in OUTDIR/build.log. A clean build is remembered in
+# the cache under a hash of every source file, KDIR and the compiler, so
+# the same sources are not built twice.
 vm_build_module() {
-	local kdir=$1 out=$2 src=$2/src
+	local kdir=$1 out=$2 src=$2/src key cached
 	[ -f "$SOCKMAP_TOP/Kbuild" ] || [ -f "$SOCKMAP_TOP/Makefile" ] ||
 		die "no Kbuild or Makefile in $SOCKMAP_TOP yet"
 	rm -rf "$src" && mkdir -p "$src"
-	tar -C "$SOCKMAP_TOP" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
-		--exclude=Module.symvers --exclude=modules.order -cf - . |
+	# What kbuild reads, without the objects of a build in the checkout.
+	# shellcheck disable=SC2046,SC2086 # a list of names without spaces
+	(cd "$SOCKMAP_TOP" && tar --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.cmd' \
+		--exclude='*.symvers' --exclude=modules.order --exclude='*.d' \
+		--exclude=.cache.mk -cf - $(ls -d $VM_MODULE_SOURCES 2>/dev/null)) |
 		tar -C "$src" -xf -
+	key=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum
+		echo "$kdir"; gcc --version) | sha256sum | cut -c1-16)
+	cached=$SOCKMAP_CACHE/modules/$key
+	if [ -f "$cached/sockmap.ko" ]; then
+		log "sockmap.ko for these sources and $kdir: cached ($cached)"
+		cp "$cached/sockmap.ko" "$cached/build.log" "$out/"
+		return 0
+	fi
 	log "building sockmap.ko against $kdir (W=1)"
 	if ! make -C "$kdir" M="$src" W=1 modules >"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
@@ -116,18 +133,27 @@ vm_build_module() {
 		die "module build printed warnings (full log: $out/build.log)"
 	fi
 	cp "$src/sockmap.ko" "$out/sockmap.ko"
+	mkdir -p "$cached.tmp.$$"
+	cp "$out/sockmap.ko" "$out/build.log" "$cached.tmp.$$/"
+	mv -T "$cached.tmp.$$" "$cached" 2>/dev/null || rm -rf "$cached.tmp.$$"
 }
 
 # vm_build_workloads OUTDIR - compile every scripts/workload/*.c into a
-# static binary OUTDIR/NAME (gcc -static -O2 -pthread).
+# static binary OUTDIR/NAME (gcc -static -O2 -pthread), each cached in
+# $SOCKMAP_CACHE/workloads under a hash of its source.
 vm_build_workloads() {
-	local out=$1 c
-	mkdir -p "$out"
+	local out=$1 c name bin
+	mkdir -p "$out" "$SOCKMAP_CACHE/workloads"
 	for c in "$SOCKMAP_TOP"/scripts/workload/*.c; do
 		[ -e "$c" ] || continue
-		gcc -static -O2 -pthread -Wall -Wextra \
-			-o "$out/$(basename "$c" .c)" "$c" ||
-			die "cannot build $c"
+		name=$(basename "$c" .c)
+		bin=$SOCKMAP_CACHE/workloads/$name-$(sha256sum "$c" | cut -c1-16)
+		if [ ! -x "$bin" ]; then
+			gcc -static -O2 -pthread -Wall -Wextra -o "$bin.$$" "$c" ||
+				die "cannot build $c"
+			mv "$bin.$$" "$bin"
+		fi
+		cp "$bin" "$out/$name"
 	done
 }
 
@@ -226,7 +252,7 @@ vm_add_module() {
 # QEMU is killed after TIMEOUT seconds. Returns QEMU's status (124 when it
 # timed out); judge the run with vm_verdict, not with this status.
 vm_run() {
-	local initrd=$1 kernel=$2 logf=$3 limit=$4 rc=0
+	local initrd=$1 kernel=$2 logf=$3 limit=$4 rc=0 start=$SECONDS
 	shift 4
 	local cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off $*"
 	log "booting $(basename "$kernel") under TCG (timeout ${limit}s, console: $logf)"
@@ -237,7 +263,11 @@ vm_run() {
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 		${VM_QEMU_EXTRA:-} </dev/null 2>&1 |
 		tr -d '\r' | vm_console_sink "$logf" || rc=$?
-	[ "$rc" -eq 124 ] && log "QEMU timed out after ${limit}s"
+	if [ "$rc" -eq 124 ]; then
+		log "QEMU timed out after ${limit}s"
+	else
+		log "QEMU exited after $((SECONDS - start))s"
+	fi
 	return "$rc"
 }
 
