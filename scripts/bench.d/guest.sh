@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark's payload, run inside the VM by /init after insmod
+# sockmap.ko (see scripts/bench). For each N it starts /bench/sockfarm N,
+# times every tool with /bench/timeit and prints machine-readable lines
+# between "@@bench-begin@@" and "@@bench-end@@":
+#
+#	info KEY VALUE...		the guest: kernel, CPUs, memory, ...
+#	rows N TOOL LINES BYTES		what one run of TOOL printed
+#	time N TOOL us T1 T2 ...	wall time of each repetition (µs)
+#	mem N memprobe ...		/bench/memprobe /proc/sockmap
+#
+# Options come from the kernel command line (scripts/bench sets them):
+#	bench_sizes=1000,10000,100000	the values of N
+#	bench_reps=5			repetitions per tool
+#	bench_slow_reps=3		... for ss and lsof when N >= 100000
+#	bench_profile=0|1		1: also profile one read of /proc/sockmap
+#					at the largest N with perf (between
+#					"@@profile-begin@@" and "@@profile-end@@")
+# A failed step makes the payload exit non-zero, so /init withholds the
+# success token and scripts/bench fails.
+
+set -eu
+
+SIZES=$(echo "${bench_sizes:-1000,10000,100000}" | tr , ' ')
+REPS=${bench_reps:-5}
+SLOW_REPS=${bench_slow_reps:-3}
+PROFILE=${bench_profile:-0}
+LAST=$(echo "$SIZES" | awk '{ print $NF }')
+FARM=
+
+# The commands under test, as a person would type them.
+TOOLS="sockmap procnet copy ss lsof"
+cmd_of() {
+	case $1 in
+	sockmap) echo "cat /proc/sockmap" ;;
+	procnet) echo "cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /proc/net/unix" ;;
+	copy) echo "cat /tmp/sockmap.saved" ;;
+	ss) echo "ss -tuxanp" ;;
+	lsof) echo "lsof -nP -i -U" ;;
+	esac
+}
+
+stop_farm() {
+	[ -n "$FARM" ] || return 0
+	kill "$FARM" 2>/dev/null || true
+	wait "$FARM" 2>/dev/null || true
+	FARM=
+}
+trap stop_farm EXIT
+
+die() {
+	echo "bench: $*"
+	exit 1
+}
+
+# start_farm N - run sockfarm N in the background until all are open.
+start_farm() {
+	: >/tmp/farm.out
+	/bench/sockfarm "$1" >/tmp/farm.out 2>&1 &
+	FARM=$!
+	ticks=6000
+	until grep -q '^sockfarm ready' /tmp/farm.out; do
+		kill -0 "$FARM" 2>/dev/null || die "sockfarm $1 died: $(cat /tmp/farm.out)"
+		ticks=$((ticks - 1))
+		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after 600 s"
+		sleep 0.1
+	done
+}
+
+# timed N TOOL REPS - time REPS runs of TOOL's command and print its line.
+timed() {
+	cmd=$(cmd_of "$2")
+	# shellcheck disable=SC2086 # the command is a list of words
+	if ! out=$(/bench/timeit "$3" $cmd 2>/tmp/timeit.err); then
+		head -n 5 /tmp/timeit.err
+		die "timing $cmd failed"
+	fi
+	echo "time $1 $2 $out"
+}
+
+# rows N TOOL - run TOOL once (a warm-up) and print how much it printed.
+rows() {
+	cmd=$(cmd_of "$2")
+	# shellcheck disable=SC2086
+	$cmd >/tmp/out.txt 2>/dev/null || die "$cmd failed"
+	echo "rows $1 $2 $(wc -l </tmp/out.txt) $(wc -c </tmp/out.txt)"
+}
+
+# check_rows N - every socket of the farm has its row in /proc/sockmap,
+# counted against /proc/PID/fd (a benchmark of a wrong table is worthless).
+check_rows() {
+	want=0
+	for dir in /proc/[0-9]*; do
+		read -r comm <"$dir/comm" 2>/dev/null || continue
+		[ "$comm" = sockfarm ] || continue
+		# shellcheck disable=SC2010 # one ls per process, not one readlink per fd
+		fds=$(ls -l "$dir/fd" 2>/dev/null | grep -c 'socket:\[') || true
+		want=$((want + fds))
+	done
+	got=$(awk '$2 == "sockfarm"' /tmp/sockmap.saved | wc -l)
+	[ "$want" -ge "$1" ] || die "/proc/PID/fd shows $want farm sockets, want >= $1"
+	[ "$got" -eq "$want" ] || die "/proc/sockmap has $got farm rows, /proc/PID/fd $want"
+	echo "check $1 farm_sockets=$want sockmap_rows=$got"
+}
+
+profile() {
+	echo "@@profile-begin@@"
+	perf record -q -e cpu-clock -F 10000 -g -o /tmp/perf.data \
+		cat /proc/sockmap >/dev/null 2>/tmp/perf.err ||
+		{ cat /tmp/perf.err; die "perf record failed"; }
+	echo "== self time, by symbol"
+	perf report -i /tmp/perf.data --stdio --no-children --sort symbol \
+		--percent-limit 0.7 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+	echo "== with children, by symbol"
+	perf report -i /tmp/perf.data --stdio --children --sort symbol \
+		--percent-limit 3 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+	echo "@@profile-end@@"
+}
+
+# The system can hold this many open files and sockets.
+sysctl -qw fs.file-max=4000000 fs.nr_open=1100000
+sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+# %pK prints real addresses to root, as on a hardened host (and as the
+# /proc/net files do at the same setting).
+sysctl -qw kernel.kptr_restrict=1
+
+echo "@@bench-begin@@"
+echo "info kernel $(uname -r)"
+echo "info cpus $(grep -c '^processor' /proc/cpuinfo)"
+echo "info cpu $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+echo "info memory_kB $(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
+echo "info clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "info ss $(ss -V 2>&1 | head -n 1)"
+echo "info lsof $(lsof -v 2>&1 | sed -n 's/^ *revision: *//p' | head -n 1)"
+echo "time 0 exec $(/bench/timeit "$REPS" true)"
+
+for n in $SIZES; do
+	start_farm "$n"
+	cat /proc/sockmap >/tmp/sockmap.saved
+	check_rows "$n"
+	for tool in $TOOLS; do
+		rows "$n" "$tool"
+	done
+	for tool in $TOOLS; do
+		reps=$REPS
+		case $tool in ss | lsof) [ "$n" -ge 100000 ] && reps=$SLOW_REPS ;; esac
+		timed "$n" "$tool" "$reps"
+	done
+	echo "mem $n $(/bench/memprobe /proc/sockmap)"
+	if [ "$PROFILE" = 1 ] && [ "$n" = "$LAST" ]; then
+		profile
+	fi
+	stop_farm
+done
+echo "@@bench-end@@"
