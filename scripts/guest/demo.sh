@@ -125,6 +125,8 @@ echo
 echo "# Before: find the sockets by hand, then decode /proc/net/tcp's hex."
 show ls -l /proc/"$SERVER"/fd /proc/"$CLIENT"/fd
 show grep -w "$S_INODE" /proc/net/tcp
+echo "# ... and decode it: state, local, remote, uid, sk, cwnd, ssthresh are"
+echo "#     $(net_truth /tmp/net_tcp.txt "$S_INODE")"
 echo
 echo "# After: one file."
 echo "\$ cat /proc/sockmap"
