@@ -231,8 +231,8 @@ vm_add_diag_modules() {
 vm_add_module() {
 	local dir=$1 kroot=$2 mod=$3 file dep
 	grep -qx "$mod.ko" "$dir/order" && return 0
-	file=$(find "$kroot/lib/modules" -name "$mod.ko" -o -name "$mod.ko.xz" |
-		head -n 1)
+	file=$(find "$kroot/lib/modules" -name "$mod.ko" -o -name "$mod.ko.xz" 2>/dev/null |
+		head -n 1 || true)
 	if [ -z "$file" ]; then
 		log "no $mod module in $kroot (built in?), skipped"
 		return 0
