@@ -58,6 +58,7 @@ wait_for() {
 start_zoo() {
 	out=$1
 	shift
+	: >"$out"
 	"$@" >"$out" 2>&1 &
 	ZOO_PID=$!
 	wait_for 60 "$* to be ready" grep -q '^sockzoo ready' "$out" ||
@@ -205,8 +206,10 @@ check_fd_set() {
 			if (($1 " " $3) in uid)
 				differ("pid " $1 " fd " $3 " UID", $19, uid[$1 " " $3])
 		}' "$W/fds" "$W/rows"
+	grep -q "^$ZOO_SHARER " "$W/rows.keys" &&
+		echo "rows for thread $ZOO_SHARER, which shares its leader's fd table"
 	# The zoo's helper tasks must be there, or the check proves little.
-	for id in "$ROOT_ZOO" "$ZOO_WORKER" "$ZOO_NETNS" "$ZOO_THREAD"; do
+	for id in "$ROOT_ZOO" "$ZOO_WORKER" "$ZOO_NETNS" "$ZOO_THREAD" "$USER_NODUMP"; do
 		awk -v id="$id" '$1 == id { found = 1 } END { exit !found }' \
 			"$W/rows.keys" || echo "no rows for sockzoo task $id"
 	done
@@ -245,6 +248,7 @@ check_inet() {
 	FNR == 1 || $9 != proto { next }
 	{
 		ino = $4; what = "inode " ino " (pid " $1 " fd " $3 ")"
+		n++
 		if (!(ino in st)) {
 			printf "%s: %s row not in /proc/net/%s*\n", what, proto, tolower(proto)
 			bad++
@@ -277,7 +281,6 @@ check_inet() {
 		}
 		key = net[ino] " " plain4(r[ino]) " " plain4(l[ino])
 		differ(what " PEER", $20, (key in peer) && peer[key] != 0 ? peer[key] : "-")
-		n++
 	}
 	END {
 		if (!n)
@@ -518,6 +521,10 @@ check_uid() {
 		echo "uid $USER_ID does not see its own sockzoo ($USER_ZOO)"
 	grep -q "^$ROOT_ZOO " "$W/uid.rows.keys" &&
 		echo "uid $USER_ID sees root's sockzoo ($ROOT_ZOO)"
+	grep -q "^$USER_NODUMP " "$W/uid.rows.keys" &&
+		echo "uid $USER_ID sees its non-dumpable process ($USER_NODUMP)"
+	grep -q "^$USER_NODUMP " "$W/uid.fds.keys" &&
+		echo "uid $USER_ID can readlink its non-dumpable process's fds?"
 	return 0
 }
 
@@ -548,6 +555,14 @@ check_pidns() {
 		echo "sockzoo's pid inside the namespace is $inner, expected a small number"
 	grep -q "^$ROOT_ZOO " "$W/pidns/rows.keys" && [ "$ROOT_ZOO" != "$inner" ] &&
 		echo "the outer sockzoo ($ROOT_ZOO) is visible inside"
+	# The namespace of the procfs mount decides, as for /proc itself: a
+	# reader in a new pid namespace reading the old /proc sees it all.
+	unshare -p -f cat "$SOCKMAP" >"$W/pidns/outer.rows" ||
+		echo "reading the outer /proc/sockmap from a new pid namespace failed"
+	rows_keys "$W/pidns/outer.rows" >"$W/pidns/outer.keys"
+	fds | awk '{ print $1, $2, $3 }' >"$W/pidns/outer.fds"
+	same_set "rows of the outer /proc/sockmap read from a new pid namespace" \
+		"$W/pidns/outer.keys" "$W/pidns/outer.fds"
 	return 0
 }
 
@@ -639,13 +654,68 @@ check_dmesg() {
 	dmesg | grep -E "$BAD_DMESG" | head -n 20
 }
 
+# Checks must be able to fail: break one field of one row of the snapshot
+# at a time and make sure the check that owns it notices.
+check_can_fail() {
+	cp "$W/rows" "$W/rows.orig"
+	while IFS='|' read -r where col value func; do
+		awk -v col="$col" -v value="$value" -v netns="$ZOO_NETNS" "
+			NR > 1 && !done && ($where) {
+				done = 1
+				if (value == \"DELETE\")
+					next
+				if (\$col == value)
+					exit 3
+				\$col = value
+			}
+			{ print }
+			END { exit !done }" "$W/rows.orig" >"$W/rows"
+		case $? in
+		1) echo "no row matches ($where)" ;;
+		3) echo "field $col is $value already where ($where)" ;;
+		*) [ -n "$($func 2>&1 3>/dev/null)" ] ||
+			echo "$func did not notice field $col := $value where ($where)" ;;
+		esac
+	done <<-EOF
+	\$9 == "TCP"|DELETE|DELETE|check_fd_set
+	\$2 ~ /worker/|2|zoo_worker|check_fd_set
+	\$2 ~ /worker/|19|1000|check_fd_set
+	\$9 == "TCP" && \$10 == "ESTABLISHED" && \$13 > 0|13|1|check_inet_tcp
+	\$9 == "TCP" && \$14 > 0|14|1|check_inet_tcp
+	\$9 == "TCP" && \$10 == "ESTABLISHED"|20|1|check_inet_tcp
+	\$9 == "TCP" && \$10 == "ESTABLISHED"|16|7|check_inet_tcp
+	\$9 == "TCP" && \$10 == "ESTABLISHED"|15|11|check_inet_tcp
+	\$9 == "TCP" && \$10 == "LISTEN"|14|99|check_inet_tcp
+	\$9 == "TCP" && \$7 == "INET6" && \$10 == "ESTABLISHED"|11|[::1]:1|check_inet_tcp
+	\$9 == "TCP" && \$11 ~ /ffff/|12|127.0.0.1:1|check_inet_tcp
+	\$9 == "UDP" && \$10 == "CLOSE"|10|ESTABLISHED|check_inet_udp
+	\$9 == "UDP" && \$13 > 0|13|0|check_inet_udp
+	\$9 == "UDP" && \$7 == "INET6"|12|[::2]:0|check_inet_udp
+	\$9 == "TCP" && \$17 > 0|17|999999|check_tcp_ss
+	\$9 == "TCP" && \$10 == "ESTABLISHED"|18|3|check_tcp_ss
+	\$7 == "UNIX" && \$20 != "-"|20|1|check_unix
+	\$7 == "UNIX" && \$11 ~ /040/|11|/tmp/zoo_sock|check_unix
+	\$7 == "UNIX" && \$12 ~ /040/|12|-|check_unix
+	\$7 == "UNIX" && \$10 == "LISTEN"|14|9|check_unix
+	\$7 == "UNIX" && \$10 == "UNCONNECTED"|10|CONNECTED|check_unix
+	\$7 == "NETLINK"|11|1|check_other
+	\$7 == "PACKET"|11|eth0:0x88b5|check_other
+	\$8 == "RAW" && \$7 == "INET"|9|UDP|check_other
+	\$1 == netns|6|1|check_netns
+	EOF
+	cp "$W/rows.orig" "$W/rows"
+}
+
+check_inet_tcp() { check_inet TCP; }
+check_inet_udp() { check_inet UDP; }
+
 # ---------------------------------------------------------------------------
 
 PASSED=0
 FAILED=0
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
-other-vs-procnet kptr-restrict uid-visibility opener-creds pidns-visibility
-netns-inode read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
+other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility opener-creds pidns-visibility
+read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict.
@@ -681,8 +751,10 @@ setup() {
 	ZOO_WORKER=$(zoo_field "$W/zoo.out" worker)
 	ZOO_NETNS=$(zoo_field "$W/zoo.out" netns)
 	ZOO_THREAD=$(zoo_field "$W/zoo.out" thread)
+	ZOO_SHARER=$(zoo_field "$W/zoo.out" sharer)
 	start_zoo "$W/user.out" as_user "$ZOO" basic || return 1
 	USER_ZOO=$(zoo_field "$W/user.out" pid)
+	USER_NODUMP=$(zoo_field "$W/user.out" nodump)
 	snapshot
 }
 
@@ -707,6 +779,7 @@ main() {
 	check unix-vs-procnet-ss check_unix
 	check other-vs-procnet check_other
 	check netns-inode check_netns
+	check checks-can-fail check_can_fail
 	check kptr-restrict check_kptr
 	check uid-visibility check_uid
 	check opener-creds check_opener
@@ -718,6 +791,15 @@ main() {
 	check dmesg-clean check_dmesg
 	echo "E2E guest: $PASSED passed, $FAILED failed"
 	echo "@@e2e-end@@"
+	# e2e_dump=1 on the kernel command line: show what the checks read.
+	if [ "${e2e_dump:-0}" = 1 ]; then
+		echo "@@e2e-dump-begin@@"
+		for f in zoo.out user.out rows procnet ss; do
+			echo "== $f"
+			cat "$W/$f"
+		done
+		echo "@@e2e-dump-end@@"
+	fi
 	[ "$FAILED" -eq 0 ]
 }
 

@@ -10,13 +10,15 @@
  *
  * Modes:
  *	sockzoo zoo		every kind of socket (needs root: netns, raw)
- *	sockzoo basic		a TCP pair, a UDP and a UNIX pair (any uid)
+ *	sockzoo basic		a TCP pair, a UDP and a UNIX pair, and a
+ *				non-dumpable child with a socket (any uid)
  *	sockzoo many N		N UNIX socketpairs, i.e. 2*N socket fds
  *	sockzoo readas UID FILE	open FILE with UID's credentials, then read
  *				it back as root (who opened it must decide)
  *
  * The ready line names the helper tasks the checks look for:
- *	sockzoo ready pid=P worker=W netns=N thread=T
+ *	sockzoo ready pid=P worker=W netns=N thread=T sharer=S	(zoo)
+ *	sockzoo ready pid=P nodump=D				(basic)
  * Children die with the parent (PR_SET_PDEATHSIG), so killing P is enough.
  */
 #define _GNU_SOURCE
@@ -276,7 +278,7 @@ static pid_t netns_child(void)
 	pid = fork_child();
 	if (pid == 0) {
 		close_all_but(ready[1]);
-		prctl(PR_SET_NAME, "zoo-netns");
+		prctl(PR_SET_NAME, "zoo\tnetns");	/* a tab: \011 */
 		if (unshare(CLONE_NEWNET) < 0)
 			die("unshare(CLONE_NEWNET)");
 		lo_up();
@@ -314,14 +316,27 @@ static void *unshared_thread(void *arg)
 	return NULL;
 }
 
-static pid_t start_thread(void)
+/* A thread sharing the leader's fd table: it must not get rows. */
+static void *sharing_thread(void *arg)
+{
+	pid_t tid = syscall(SYS_gettid);
+
+	(void)arg;
+	prctl(PR_SET_NAME, "zoo-sharer");
+	if (write(thread_ready[1], &tid, sizeof(tid)) != sizeof(tid))
+		die("write");
+	wait_forever();
+	return NULL;
+}
+
+static pid_t start_thread(void *(*fn)(void *))
 {
 	pthread_t thread;
 	pid_t tid;
 
-	if (pipe(thread_ready) < 0)
+	if (!thread_ready[1] && pipe(thread_ready) < 0)
 		die("pipe");
-	errno = pthread_create(&thread, NULL, unshared_thread, NULL);
+	errno = pthread_create(&thread, NULL, fn, NULL);
 	if (errno)
 		die("pthread_create");
 	if (read(thread_ready[0], &tid, sizeof(tid)) != sizeof(tid))
@@ -454,33 +469,68 @@ static pid_t shared_socket(void)
 
 static int zoo(void)
 {
-	pid_t netns, thread, worker;
+	pid_t netns, thread, sharer, worker;
 
 	/* Before anything else, so their fd tables hold no copies. */
 	netns = netns_child();
-	thread = start_thread();
+	thread = start_thread(unshared_thread);
+	sharer = start_thread(sharing_thread);
 
 	inet_sockets();
 	unix_sockets();
 	other_sockets();
 	worker = shared_socket();
 
-	printf("sockzoo ready pid=%d worker=%d netns=%d thread=%d\n",
-	       getpid(), worker, netns, thread);
+	printf("sockzoo ready pid=%d worker=%d netns=%d thread=%d sharer=%d\n",
+	       getpid(), worker, netns, thread, sharer);
 	fflush(stdout);
 	wait_forever();
 	return 0;
 }
 
+/*
+ * A child that made itself non-dumpable: only CAP_SYS_PTRACE may see its
+ * fds now, not even its own uid.
+ */
+static pid_t nodump_child(void)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready) < 0)
+		die("pipe");
+	pid = fork_child();
+	if (pid == 0) {
+		close_all_but(ready[1]);
+		prctl(PR_SET_NAME, "zoo-nodump");
+		if (prctl(PR_SET_DUMPABLE, 0) < 0)
+			die("PR_SET_DUMPABLE");
+		udp_socket("127.0.0.1", 0);
+		if (write(ready[1], "x", 1) != 1)
+			die("write");
+		close(ready[1]);
+		wait_forever();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		fprintf(stderr, "sockzoo: the non-dumpable child failed\n");
+		exit(1);
+	}
+	close(ready[0]);
+	return pid;
+}
+
 static int basic(void)
 {
+	pid_t nodump = nodump_child();
 	int listener = tcp_listener("127.0.0.1", 0, 4, 0);
 	int sv[2];
 
 	xaccept_from(listener);
 	udp_socket("127.0.0.1", 0);
 	xsocketpair(SOCK_STREAM, sv);
-	printf("sockzoo ready pid=%d\n", getpid());
+	printf("sockzoo ready pid=%d nodump=%d\n", getpid(), nodump);
 	fflush(stdout);
 	wait_forever();
 	return 0;
