@@ -39,7 +39,7 @@ $prog" "$@"
 
 # as_user CMD [ARG...] - run CMD as uid 1000 (busybox setpriv has no --reuid).
 as_user() {
-	su user -s /bin/sh -c 'exec "$0" "$@"' "$@"
+	su -s /bin/sh -c 'exec "$0" "$@"' -- user "$@"
 }
 
 # wait_for SECONDS WHAT CMD... - poll CMD every 0.1 s until it succeeds.
@@ -528,6 +528,34 @@ check_uid() {
 	return 0
 }
 
+# UID is translated into the reader's user namespace, as /proc/net/tcp's
+# uid column is: uid 1000 in a user namespace where it is root (0).
+check_userns() {
+	as_user unshare -U -r cat "$SOCKMAP" >"$W/userns.rows" ||
+		{ echo "uid $USER_ID cannot read $SOCKMAP in a new user namespace"; return 1; }
+	as_user unshare -U -r cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp \
+		/proc/net/udp6 | awk '{ print "x x", $0 }' >"$W/userns.procnet"
+	awkl '
+	FNR == NR {
+		$0 = strip(2)
+		if ($10 ~ /^[0-9]+$/)
+			uid[$10] = $8
+		next
+	}
+	FNR == 1 || $9 != "TCP" && $9 != "UDP" { next }
+	{
+		n++
+		differ("inode " $4 " UID", $19, $4 in uid ? uid[$4] : "?")
+		if ($1 == zoo) zoo_seen = 1
+	}
+	END {
+		if (!n) print "no TCP/UDP rows seen from the user namespace"
+		if (!zoo_seen) print "uid 1000 sockzoo (" zoo ") not seen"
+	}' zoo="$USER_ZOO" "$W/userns.procnet" "$W/userns.rows"
+	grep -q "^$USER_ZOO .* 0 *[-0-9]* *$" "$W/userns.rows" ||
+		echo "no row of sockzoo $USER_ZOO shows UID 0 (uid $USER_ID mapped to 0)"
+}
+
 # 5: what a file opened by uid 1000 shows is decided at open(): read by
 # root afterwards, it still shows only uid 1000's rows.
 check_opener() {
@@ -714,7 +742,7 @@ check_inet_udp() { check_inet UDP; }
 PASSED=0
 FAILED=0
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
-other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility opener-creds pidns-visibility
+other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
@@ -782,6 +810,7 @@ main() {
 	check checks-can-fail check_can_fail
 	check kptr-restrict check_kptr
 	check uid-visibility check_uid
+	check userns-uid check_userns
 	check opener-creds check_opener
 	check pidns-visibility check_pidns
 	check read-sizes check_read_sizes
