@@ -13,7 +13,6 @@
 # Sub-commands, used to run a piece of this file as another user or in
 # another pid namespace:
 #	e2e.sh fds		socket fds the caller can see, "PID FD INODE UID"
-#	e2e.sh procnet		the caller's /proc/net tables, see procnet()
 #	e2e.sh pidns DIR	the pid-namespace half of check 5
 
 set -u
@@ -128,7 +127,8 @@ procnet() {
 	done
 }
 
-# ss_all - "NETNS LINE" of `ss -tinea` and `ss -xa`, in every netns.
+# ss_all - "NETNS KIND LINE" of `ss -tinea` (KIND tcp, or tcp-info for its
+# indented tcp_info lines) and `ss -xa` (KIND unix), in every netns.
 ss_all() {
 	netns_pids | while read -r ns pid; do
 		# ss -i puts tcp_info on an indented line after each socket.
@@ -741,6 +741,7 @@ check_inet_udp() { check_inet UDP; }
 
 PASSED=0
 FAILED=0
+TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
@@ -750,8 +751,10 @@ read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
 check() {
 	name=$1
 	shift
+	start=$(date +%s)
 	"$@" >"$W/$name.why" 2>&1 3>"$W/$name.note"
 	rc=$?
+	TIMES="$TIMES $name=$(($(date +%s) - start))s"
 	if [ "$rc" -eq 0 ] && [ ! -s "$W/$name.why" ]; then
 		echo "PASS $name"
 		PASSED=$((PASSED + 1))
@@ -819,6 +822,7 @@ main() {
 	check rmmod-mid-read check_rmmod_mid_read
 	check dmesg-clean check_dmesg
 	echo "E2E guest: $PASSED passed, $FAILED failed"
+	echo "E2E guest times:$TIMES"
 	echo "@@e2e-end@@"
 	# e2e_dump=1 on the kernel command line: show what the checks read.
 	if [ "${e2e_dump:-0}" = 1 ]; then
@@ -834,8 +838,7 @@ main() {
 
 case ${1:-} in
 fds) fds ;;
-procnet) procnet ;;
 pidns) pidns_inside "$2" ;;
 "") main ;;
-*) echo "usage: $0 [fds|procnet|pidns DIR]" >&2; exit 2 ;;
+*) echo "usage: $0 [fds|pidns DIR]" >&2; exit 2 ;;
 esac
