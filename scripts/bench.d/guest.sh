@@ -17,6 +17,12 @@
 #	bench_profile=0|1		1: also profile one read of /proc/sockmap
 #					at the largest N with perf (between
 #					"@@profile-begin@@" and "@@profile-end@@")
+#	bench_compare=0|1		1: time nothing; instead, for each N (plus
+#					/workload/sockzoo's zoo of every kind of
+#					socket) compare /proc/sockmap of the
+#					module under test with that of
+#					/bench/ref.ko, and across read sizes:
+#					"compare N identical ROWS" or a diff
 # A failed step makes the payload exit non-zero, so /init withholds the
 # success token and scripts/bench fails.
 
@@ -26,8 +32,10 @@ SIZES=$(echo "${bench_sizes:-1000,10000,100000}" | tr , ' ')
 REPS=${bench_reps:-5}
 SLOW_REPS=${bench_slow_reps:-3}
 PROFILE=${bench_profile:-0}
+COMPARE=${bench_compare:-0}
 LAST=$(echo "$SIZES" | awk '{ print $NF }')
 FARM=
+ZOO=
 
 # The commands under test, as a person would type them.
 TOOLS="sockmap procnet copy ss lsof"
@@ -42,6 +50,8 @@ cmd_of() {
 }
 
 stop_farm() {
+	[ -n "$ZOO" ] && kill "$ZOO" 2>/dev/null
+	ZOO=
 	[ -n "$FARM" ] || return 0
 	kill "$FARM" 2>/dev/null || true
 	wait "$FARM" 2>/dev/null || true
@@ -104,6 +114,36 @@ check_rows() {
 	echo "check $1 farm_sockets=$want sockmap_rows=$got"
 }
 
+# compare N - /proc/sockmap must be the same bytes from the module under test
+# (read with cat, and with dd at odd block sizes) and from /bench/ref.ko.
+compare() {
+	/workload/sockzoo zoo >/tmp/zoo.out 2>&1 &
+	ZOO=$!
+	ticks=300
+	until grep -q '^sockzoo ready' /tmp/zoo.out; do
+		ticks=$((ticks - 1))
+		[ "$ticks" -gt 0 ] || die "sockzoo not ready: $(cat /tmp/zoo.out)"
+		sleep 0.1
+	done
+	cat /proc/sockmap >/tmp/new.txt
+	dd if=/proc/sockmap of=/tmp/new-4096.txt bs=4096 2>/dev/null
+	dd if=/proc/sockmap of=/tmp/new-777.txt bs=777 2>/dev/null
+	rmmod sockmap || die "cannot unload sockmap"
+	insmod /bench/ref.ko || die "cannot load ref.ko"
+	cat /proc/sockmap >/tmp/ref.txt
+	rmmod sockmap || die "cannot unload ref.ko"
+	insmod /sockmap.ko || die "cannot reload sockmap.ko"
+	status=identical
+	for f in /tmp/new-4096.txt /tmp/new-777.txt /tmp/ref.txt; do
+		cmp -s /tmp/new.txt "$f" && continue
+		status=DIFFERENT
+		echo "compare $1: /tmp/new.txt (cat) and $f differ:"
+		diff /tmp/new.txt "$f" | head -n 20
+	done
+	echo "compare $1 $status $(wc -l </tmp/new.txt) rows, $(wc -c </tmp/new.txt) bytes"
+	[ "$status" = identical ]
+}
+
 profile() {
 	echo "@@profile-begin@@"
 	perf record -q -e cpu-clock -F 10000 -g -o /tmp/perf.data \
@@ -137,6 +177,11 @@ echo "time 0 exec $(/bench/timeit "$REPS" true)"
 
 for n in $SIZES; do
 	start_farm "$n"
+	if [ "$COMPARE" = 1 ]; then
+		compare "$n"
+		stop_farm
+		continue
+	fi
 	cat /proc/sockmap >/tmp/sockmap.saved
 	check_rows "$n"
 	for tool in $TOOLS; do
