@@ -14,6 +14,8 @@
 # another pid namespace:
 #	e2e.sh fds		socket fds the caller can see, "PID FD INODE UID"
 #	e2e.sh pidns DIR	the pid-namespace half of check 5
+#
+# shellcheck disable=SC2016 # awk programs and su -c are single-quoted
 
 set -u
 
@@ -76,6 +78,7 @@ zoo_field() {
 # the links' targets (socket:[INODE]) and the socket inodes' owners.
 fds_of() {
 	{
+		# shellcheck disable=SC2012 # ls -l shows the targets, as readlink
 		ls -l "$1/fd" 2>/dev/null |
 			awk '$NF ~ /^socket:\[[0-9]+\]$/ { print "L", $(NF - 2), $NF }'
 		stat -L -c 'S %n %u' "$1"/fd/* 2>/dev/null
@@ -148,7 +151,7 @@ stable_tcp_udp() {
 # snapshot - when TCP/UDP stood still across it, the workload is quiet:
 # $W/procnet, $W/rows (/proc/sockmap) and $W/ss were taken together.
 snapshot() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		procnet >"$W/procnet.a"
 		cat "$SOCKMAP" >"$W/rows" || return 1
 		ss_all >"$W/ss"
@@ -792,7 +795,8 @@ setup() {
 main() {
 	mkdir -p "$W"
 	echo "@@e2e-begin@@"
-	echo "E2E-PLAN: $(echo $CHECKS)"
+	# shellcheck disable=SC2086 # one line, names separated by blanks
+	echo "E2E-PLAN:" $CHECKS
 	trap cleanup EXIT
 	if ! setup >"$W/setup.log" 2>&1; then
 		echo "E2E setup failed:"

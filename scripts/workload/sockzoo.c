@@ -8,6 +8,8 @@
  *
  *	gcc -O2 -Wall -static -pthread -o sockzoo sockzoo.c
  *
+ * (vm_build_workloads in scripts/lib/vm.sh does that.)
+ *
  * Modes:
  *	sockzoo zoo		every kind of socket (needs root: netns, raw)
  *	sockzoo basic		a TCP pair, a UDP and a UNIX pair, and a
@@ -188,10 +190,11 @@ static int unix_bound(int type, const char *path, const char *abstract)
 
 	if (path) {
 		unlink(path);
-		strcpy(sun.sun_path, path);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 		len = sizeof(sun);
 	} else {
-		strcpy(sun.sun_path + 1, abstract);
+		snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "%s",
+			 abstract);
 		len = offsetof(struct sockaddr_un, sun_path) + 1 +
 		      strlen(abstract);
 	}
@@ -405,7 +408,9 @@ static void inet_sockets(void)
 
 static void unix_sockets(void)
 {
-	int sv[2], listener;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX,
+				   .sun_path = PATH_SPACE };
+	int sv[2], listener, client;
 
 	xsocketpair(SOCK_STREAM, sv);
 	send_all(sv[0], "hello");		/* Recv-Q 5 at sv[1] */
@@ -413,18 +418,14 @@ static void unix_sockets(void)
 	send_all(sv[1], "hello");
 	xsocketpair(SOCK_SEQPACKET, sv);
 
+	/* A listener at a path with a space, one client accepted. */
 	listener = unix_bound(SOCK_STREAM, PATH_SPACE, NULL);
 	if (listen(listener, 4) < 0)
 		die("listen");
-	{
-		struct sockaddr_un sun = { .sun_family = AF_UNIX,
-					   .sun_path = PATH_SPACE };
-		int client = xsocket(AF_UNIX, SOCK_STREAM, 0);
-
-		if (connect(client, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-			die("connect " PATH_SPACE);
-		xaccept(listener);
-	}
+	client = xsocket(AF_UNIX, SOCK_STREAM, 0);
+	if (connect(client, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		die("connect " PATH_SPACE);
+	xaccept(listener);
 	unix_bound(SOCK_DGRAM, PATH_BACKSLASH, NULL);
 	listener = unix_bound(SOCK_STREAM, NULL, ABSTRACT_NAME);
 	if (listen(listener, 4) < 0)
