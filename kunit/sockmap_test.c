@@ -1255,8 +1255,13 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 	KUNIT_ASSERT_NOT_NULL(test, line);
 	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(line, "PID"),
 			      "header: %s", line);
-	while ((line = strsep(&out, "\n")) && *line) {
+	while ((line = strsep(&out, "\n"))) {
 		const char *copy = kunit_kstrdup(test, line, GFP_KERNEL);
+
+		if (!*line) {	/* only after the last newline */
+			KUNIT_EXPECT_NULL_MSG(test, out, "an empty line");
+			break;
+		}
 
 		rows++;
 		for (n = 0, s = line; (tok = strsep(&s, " ")); ) {
