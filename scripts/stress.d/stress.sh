@@ -28,6 +28,7 @@ dmesg | grep -q 'KernelAddressSanitizer initialized' || fail "KASAN is off"
 grep -Eq 'debug_locks: +1$' /proc/lockdep_stats || fail "lockdep is off"
 [ "$(cat /proc/sys/kernel/panic_on_warn)" = 1 ] || fail "panic_on_warn is off"
 [ -w $kmemleak ] || fail "no $kmemleak"
+[ "$(nproc)" -ge 2 ] || fail "only $(nproc) CPU: readers and churn would not race"
 # Only leaks from now on count: mark what boot left as already seen.
 { echo scan >$kmemleak && echo clear >$kmemleak; } || fail "kmemleak is disabled"
 
