@@ -68,6 +68,46 @@ static const struct {
 	[COL_PEER]	= { "PEER",	0 },
 };
 
+/*
+ * Writing into the row. Every row goes through these helpers, so they write
+ * straight into the seq_file's buffer, inline, instead of calling
+ * seq_put_decimal_ull(), seq_puts() and seq_pad() for each field: under
+ * profiling (bench/results.md) the calls and their per-field bookkeeping
+ * cost more than the walk itself. They keep seq_file's contract: when a
+ * field does not fit, the buffer is marked overflowed (count == size) and
+ * seq_read_iter() retries the whole row in an emptied or larger buffer.
+ */
+
+/* @len bytes at the end of the buffer: seq_write(), inline. */
+static void row_write(struct seq_file *m, const char *s, size_t len)
+{
+	if (likely(m->count + len < m->size)) {
+		memcpy(m->buf + m->count, s, len);
+		m->count += len;
+	} else {
+		m->count = m->size;
+	}
+}
+
+/* One byte: seq_putc(), inline. */
+static void row_putc(struct seq_file *m, char c)
+{
+	if (likely(m->count < m->size))
+		m->buf[m->count++] = c;
+}
+
+/* An unsigned number in decimal, without seq_put_decimal_ull()'s options. */
+static void row_ull(struct seq_file *m, unsigned long long v)
+{
+	char digits[20], *p = digits + sizeof(digits);
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	row_write(m, p, digits + sizeof(digits) - p);
+}
+
 /* Open column @col: what is printed until col_end() is padded to its width. */
 static void col_begin(struct seq_file *m, enum sockmap_column col)
 {
@@ -77,14 +117,23 @@ static void col_begin(struct seq_file *m, enum sockmap_column col)
 /* Close a column: pad it and separate it from the next, or end the row. */
 static void col_end(struct seq_file *m, enum sockmap_column col)
 {
-	seq_pad(m, col == COL_PEER ? '\n' : ' ');
+	/* seq_pad(), inline. */
+	if (m->pad_until > m->count) {
+		if (unlikely(m->pad_until >= m->size)) {
+			m->count = m->size;
+			return;
+		}
+		memset(m->buf + m->count, ' ', m->pad_until - m->count);
+		m->count = m->pad_until;
+	}
+	row_putc(m, col == COL_PEER ? '\n' : ' ');
 }
 
 static void col_str(struct seq_file *m, enum sockmap_column col,
 		    const char *s)
 {
 	col_begin(m, col);
-	seq_puts(m, s);
+	row_write(m, s, strlen(s));
 	col_end(m, col);
 }
 
@@ -92,14 +141,16 @@ static void col_ull(struct seq_file *m, enum sockmap_column col,
 		    unsigned long long v)
 {
 	col_begin(m, col);
-	seq_put_decimal_ull(m, "", v);
+	row_ull(m, v);
 	col_end(m, col);
 }
 
 static void col_ll(struct seq_file *m, enum sockmap_column col, long long v)
 {
 	col_begin(m, col);
-	seq_put_decimal_ll(m, "", v);
+	if (v < 0)
+		row_putc(m, '-');
+	row_ull(m, v < 0 ? -(unsigned long long)v : v);
 	col_end(m, col);
 }
 
@@ -295,34 +346,43 @@ static unsigned long sockmap_show_unix(struct seq_file *m, struct sock *sk)
 }
 
 /*
- * LOCAL of a netlink socket (its port id) or a packet socket (interface
- * and ethertype). Their socket structs are private to their families, so
- * ask the family itself, through getsockname().
+ * sockmap_getsockname - what getsockname() says of @sock: the only view of
+ * a netlink or packet socket, whose socket structs are private to their
+ * families. Leaves AF_UNSPEC in @ss when there is nothing to say (the
+ * obsolete SOCK_PACKET answers in a format of its own).
  */
-static void sockmap_put_sockname(struct seq_file *m, struct socket *sock)
+static void sockmap_getsockname(struct socket *sock,
+				struct sockaddr_storage *ss)
 {
-	struct sockaddr_storage ss = {};
-	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)&ss;
-	const struct sockaddr_nl *snl = (const struct sockaddr_nl *)&ss;
+	memset(ss, 0, sizeof(*ss));
+	if (sock->type == SOCK_PACKET ||
+	    kernel_getsockname(sock, (struct sockaddr *)ss) < 0)
+		ss->ss_family = AF_UNSPEC;
+}
+
+/*
+ * LOCAL of a netlink socket (its port id) or a packet socket (interface
+ * and ethertype it is bound to), from sockmap_getsockname().
+ */
+static void sockmap_put_sockname(struct seq_file *m, struct sock *sk,
+				 const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)ss;
+	const struct sockaddr_nl *snl = (const struct sockaddr_nl *)ss;
 	char ifname[IFNAMSIZ] = "*";
 	struct net_device *dev;
 
-	if (sock->type == SOCK_PACKET ||
-	    kernel_getsockname(sock, (struct sockaddr *)&ss) < 0) {
-		seq_putc(m, '-');
-		return;
-	}
-	if (ss.ss_family == AF_NETLINK) {
+	if (ss->ss_family == AF_NETLINK) {
 		seq_put_decimal_ull(m, "", snl->nl_pid);
 		return;
 	}
-	if (ss.ss_family != AF_PACKET) {
+	if (ss->ss_family != AF_PACKET) {
 		seq_putc(m, '-');
 		return;
 	}
 	if (sll->sll_ifindex) {
 		rcu_read_lock();
-		dev = dev_get_by_index_rcu(sock_net(sock->sk), sll->sll_ifindex);
+		dev = dev_get_by_index_rcu(sock_net(sk), sll->sll_ifindex);
 		if (dev)
 			strscpy(ifname, dev->name, sizeof(ifname));
 		rcu_read_unlock();
@@ -331,12 +391,12 @@ static void sockmap_put_sockname(struct seq_file *m, struct socket *sock)
 }
 
 /* STATE .. RETRANS of any other family; there is never a PEER. */
-static unsigned long sockmap_show_other(struct seq_file *m,
-					struct socket *sock, struct sock *sk)
+static unsigned long sockmap_show_other(struct seq_file *m, struct sock *sk,
+					const struct sockaddr_storage *ss)
 {
 	col_str(m, COL_STATE, "-");
 	col_begin(m, COL_LOCAL);
-	sockmap_put_sockname(m, sock);
+	sockmap_put_sockname(m, sk, ss);
 	col_end(m, COL_LOCAL);
 	col_str(m, COL_REMOTE, "-");
 	col_ull(m, COL_RXQ, sk_rmem_alloc_get(sk));
@@ -345,8 +405,24 @@ static unsigned long sockmap_show_other(struct seq_file *m,
 	return 0;
 }
 
+/*
+ * sockmap_protocol - sk_protocol as its family means it. A packet socket
+ * keeps in sk_protocol the ethertype it was created with, but receives the
+ * one it is bound to, which af_packet keeps privately and getsockname()
+ * reports (as does /proc/net/packet).
+ */
+static int sockmap_protocol(struct sock *sk, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)ss;
+
+	if (sk->sk_family == AF_PACKET && ss->ss_family == AF_PACKET)
+		return (__force u16)sll->sll_protocol;
+	return sk->sk_protocol;
+}
+
 /* SOCK .. PROTO: where the struct sock is and what it is. */
-static void sockmap_show_identity(struct seq_file *m, struct sock *sk)
+static void sockmap_show_identity(struct seq_file *m, struct sock *sk,
+				  const struct sockaddr_storage *ss)
 {
 	col_begin(m, COL_SOCK);
 	/* %pK: kptr_restrict decides, exactly as for /proc/net/tcp. */
@@ -360,8 +436,15 @@ static void sockmap_show_identity(struct seq_file *m, struct sock *sk)
 	sockmap_put_type(m, sk->sk_type);
 	col_end(m, COL_TYPE);
 	col_begin(m, COL_PROTO);
-	sockmap_put_proto(m, sk->sk_family, sk->sk_protocol);
+	sockmap_put_proto(m, sk->sk_family, sockmap_protocol(sk, ss));
 	col_end(m, COL_PROTO);
+}
+
+/* Families that sockmap decodes itself; the others are asked getsockname(). */
+static bool sockmap_is_decoded(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET || sk->sk_family == AF_INET6 ||
+	       sk->sk_family == AF_UNIX;
 }
 
 /*
@@ -372,6 +455,7 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 {
 	struct socket *sock = sock_from_file(file);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+	struct sockaddr_storage name = { .ss_family = AF_UNSPEC };
 	unsigned long peer_ino;
 
 	col_ull(m, COL_INODE, file_inode(file)->i_ino);
@@ -380,7 +464,9 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 		col_none(m, COL_SOCK, COL_PEER);
 		return;
 	}
-	sockmap_show_identity(m, sk);
+	if (!sockmap_is_decoded(sk))
+		sockmap_getsockname(sock, &name);
+	sockmap_show_identity(m, sk, &name);
 
 	switch (sk->sk_family) {
 	case AF_INET:
@@ -391,7 +477,7 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 		peer_ino = sockmap_show_unix(m, sk);
 		break;
 	default:
-		peer_ino = sockmap_show_other(m, sock, sk);
+		peer_ino = sockmap_show_other(m, sk, &name);
 		break;
 	}
 
