@@ -8,8 +8,8 @@
  * clamping the transient negatives that an unlocked read can see. The
  * caller holds a reference to the file, which keeps the socket and its
  * struct sock alive; nothing here is called under a spinlock of ours, so
- * the helpers that take a socket's own locks briefly (sock_i_uid(),
- * unix_peer_get(), unix_inq_len()) are fine.
+ * the helpers that take a socket's own locks briefly (unix_peer_get(),
+ * unix_inq_len(), sock_i_ino() of a peer) are fine.
  */
 
 #include <linux/fs.h>
@@ -481,7 +481,14 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 		break;
 	}
 
-	col_ull(m, COL_UID, from_kuid_munged(seq_user_ns(m), sock_i_uid(sk)));
+	/*
+	 * sock_i_uid(sk) without its lock: it reads the owner of the socket's
+	 * inode under sk_callback_lock because sk->sk_socket is cleared when
+	 * the socket is released, which cannot happen while we hold @file;
+	 * until then that inode is @file's own.
+	 */
+	col_ull(m, COL_UID, from_kuid_munged(seq_user_ns(m),
+					     file_inode(file)->i_uid));
 	col_ino(m, COL_PEER, peer_ino);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
