@@ -9,34 +9,128 @@
  */
 
 #include <linux/in6.h>
+#include <linux/kernel.h>
 #include <linux/seq_file.h>
 #include <linux/string_helpers.h>
+#include <net/addrconf.h>
 #include <net/ipv6.h>
 #include <kunit/visibility.h>
 
 #include "sockmap.h"
 
-/* 127.0.0.1:22222. The dotted quad is built by hand: it is on every row. */
+/*
+ * Addresses are on every row, so they are formatted here by hand into a
+ * small buffer and written with one seq_write(), rather than with a
+ * seq_printf() whose format string vsnprintf() would parse again for every
+ * row (the benchmark's profile, bench/results.md).
+ */
+
+/* @v (at most 65535) in decimal at @p; returns the end. */
+static char *sockmap_fmt_u16(char *p, unsigned int v)
+{
+	char digits[5], *d = digits + sizeof(digits);
+
+	do {
+		*--d = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (d < digits + sizeof(digits))
+		*p++ = *d++;
+	return p;
+}
+
+/* The dotted quad of the 4 bytes at @b: 127.0.0.1. */
+static char *sockmap_fmt_ip4(char *p, const u8 *b)
+{
+	p = sockmap_fmt_u16(p, b[0]);
+	*p++ = '.';
+	p = sockmap_fmt_u16(p, b[1]);
+	*p++ = '.';
+	p = sockmap_fmt_u16(p, b[2]);
+	*p++ = '.';
+	return sockmap_fmt_u16(p, b[3]);
+}
+
+/* 127.0.0.1:22222 */
 void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port)
 {
-	const u8 *b = (const u8 *)&addr;
+	char buf[sizeof("255.255.255.255:65535")], *p;
 
-	seq_put_decimal_ull(m, "", b[0]);
-	seq_put_decimal_ull(m, ".", b[1]);
-	seq_put_decimal_ull(m, ".", b[2]);
-	seq_put_decimal_ull(m, ".", b[3]);
-	seq_put_decimal_ull(m, ":", ntohs(port));
+	p = sockmap_fmt_ip4(buf, (const u8 *)&addr);
+	*p++ = ':';
+	p = sockmap_fmt_u16(p, ntohs(port));
+	seq_write(m, buf, p - buf);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet4);
 
+/* One 16-bit word in lowercase hex without leading zeros: 0, 1, ffff. */
+static char *sockmap_fmt_hex16(char *p, unsigned int w)
+{
+	int shift = 12;
+
+	while (shift && !(w >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*p++ = hex_asc[(w >> shift) & 0xf];
+	return p;
+}
+
 /*
- * [::1]:22222, in RFC 5952's compressed form (%pI6c), which also prints a
- * v4-mapped address as [::ffff:127.0.0.1].
+ * sockmap_fmt_ip6 - @a exactly as printk's %pI6c prints it (RFC 5952; see
+ * ip6_compressed_string() in lib/vsprintf.c, which this follows step by
+ * step): the first longest run of two or more zero words becomes "::",
+ * and a v4-mapped or ISATAP address ends in a dotted quad.
  */
+static char *sockmap_fmt_ip6(char *p, const struct in6_addr *a)
+{
+	bool v4 = ipv6_addr_v4mapped(a) || ipv6_addr_is_isatap(a);
+	int words = v4 ? 6 : 8;
+	int i, run, longest = 1, colonpos = -1;
+	bool needcolon = false;
+
+	for (i = 0; i < words; i += run ? run : 1) {
+		for (run = 0; i + run < words && !a->s6_addr16[i + run]; run++)
+			;
+		if (run > longest) {
+			longest = run;
+			colonpos = i;
+		}
+	}
+	for (i = 0; i < words; i++) {
+		if (i == colonpos) {
+			if (needcolon || i == 0)
+				*p++ = ':';
+			*p++ = ':';
+			needcolon = false;
+			i += longest - 1;
+			continue;
+		}
+		if (needcolon)
+			*p++ = ':';
+		p = sockmap_fmt_hex16(p, ntohs(a->s6_addr16[i]));
+		needcolon = true;
+	}
+	if (v4) {
+		if (needcolon)
+			*p++ = ':';
+		p = sockmap_fmt_ip4(p, &a->s6_addr[12]);
+	}
+	return p;
+}
+
+/* [::1]:22222, and a v4-mapped address as [::ffff:127.0.0.1]:22222. */
 void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
 		       __be16 port)
 {
-	seq_printf(m, "[%pI6c]:%u", addr, ntohs(port));
+	char buf[sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535")];
+	char *p = buf;
+
+	*p++ = '[';
+	p = sockmap_fmt_ip6(p, addr);
+	*p++ = ']';
+	*p++ = ':';
+	p = sockmap_fmt_u16(p, ntohs(port));
+	seq_write(m, buf, p - buf);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet6);
 
