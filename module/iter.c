@@ -22,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <kunit/visibility.h>
 
@@ -223,6 +224,17 @@ static const struct seq_operations sockmap_seq_ops = {
 };
 
 /*
+ * The seq_file buffer. seq_read_iter() would allocate one page on the first
+ * read, and one read() fills at most one buffer: with 4 KiB, every 20 rows
+ * would cost a ->stop() and ->start() (a fresh task lookup), a row
+ * formatted twice (the one that no longer fit) and, for cat's sendfile(),
+ * a pipe's worth of freshly zeroed pages. 64 KiB is what a pipe holds.
+ * Allocated at open as single_open_size() does; without it, seq_file falls
+ * back to its page.
+ */
+#define SOCKMAP_SEQ_BUF_SIZE	(64 * 1024)
+
+/*
  * sockmap_iter_open - set up the walk on @file, an open of /proc/sockmap
  * (or, in the KUnit suite, a file standing in for it). Takes a reference
  * to @ns, which sockmap_iter_release() drops. Visibility is judged on
@@ -231,10 +243,15 @@ static const struct seq_operations sockmap_seq_ops = {
 int sockmap_iter_open(struct file *file, struct pid_namespace *ns)
 {
 	struct sockmap_iter *it;
+	struct seq_file *m;
 
 	it = __seq_open_private(file, &sockmap_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
+	m = file->private_data;
+	m->buf = kvmalloc(SOCKMAP_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	if (m->buf)
+		m->size = SOCKMAP_SEQ_BUF_SIZE;
 	it->reader = file;
 	it->ns = get_pid_ns(ns);
 	return 0;
