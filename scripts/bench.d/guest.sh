@@ -7,13 +7,15 @@
 #
 #	info KEY VALUE...		the guest: kernel, CPUs, memory, ...
 #	rows N TOOL LINES BYTES		what one run of TOOL printed
-#	time N TOOL us T1 T2 ...	wall time of each repetition (µs)
+#	time N TOOL us T		wall time of one run (µs); "exec" is
+#					`true`, the cost of fork+exec alone
 #	mem N memprobe ...		/bench/memprobe /proc/sockmap
 #
 # Options come from the kernel command line (scripts/bench sets them):
 #	bench_sizes=1000,10000,100000	the values of N
-#	bench_reps=5			repetitions per tool
-#	bench_slow_reps=3		... for ss and lsof when N >= 100000
+#	bench_reps=5			rounds, each timing every tool once
+#	bench_slow_reps=3		... of which ss and lsof join only this
+#					many when N >= 100000
 #	bench_profile=0|1		1: also profile one read of /proc/sockmap
 #					at the largest N with perf (between
 #					"@@profile-begin@@" and "@@profile-end@@")
@@ -44,6 +46,7 @@ cmd_of() {
 	sockmap) echo "cat /proc/sockmap" ;;
 	procnet) echo "cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /proc/net/unix" ;;
 	copy) echo "cat /tmp/sockmap.saved" ;;
+	exec) echo "true" ;;
 	ss) echo "ss -tuxanp" ;;
 	lsof) echo "lsof -nP -i -U" ;;
 	esac
@@ -78,11 +81,11 @@ start_farm() {
 	done
 }
 
-# timed N TOOL REPS - time REPS runs of TOOL's command and print its line.
+# timed N TOOL - time one run of TOOL's command and print its line.
 timed() {
 	cmd=$(cmd_of "$2")
 	# shellcheck disable=SC2086 # the command is a list of words
-	if ! out=$(/bench/timeit "$3" $cmd 2>/tmp/timeit.err); then
+	if ! out=$(/bench/timeit 1 $cmd 2>/tmp/timeit.err); then
 		head -n 5 /tmp/timeit.err
 		die "timing $cmd failed"
 	fi
@@ -173,7 +176,6 @@ echo "info memory_kB $(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 echo "info clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "info ss $(ss -V 2>&1 | head -n 1)"
 echo "info lsof $(lsof -v 2>&1 | sed -n 's/^ *revision: *//p' | head -n 1)"
-echo "time 0 exec $(/bench/timeit "$REPS" true)"
 
 for n in $SIZES; do
 	start_farm "$n"
@@ -187,10 +189,16 @@ for n in $SIZES; do
 	for tool in $TOOLS; do
 		rows "$n" "$tool"
 	done
-	for tool in $TOOLS; do
-		reps=$REPS
-		case $tool in ss | lsof) [ "$n" -ge 100000 ] && reps=$SLOW_REPS ;; esac
-		timed "$n" "$tool" "$reps"
+	# Round after round, each tool once: a change in the host's load
+	# then hits every tool alike instead of whichever ran at the time.
+	for round in $(seq "$REPS"); do
+		timed "$n" exec
+		for tool in $TOOLS; do
+			case $tool in
+			ss | lsof) [ "$n" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
+			esac
+			timed "$n" "$tool"
+		done
 	done
 	echo "mem $n $(/bench/memprobe /proc/sockmap)"
 	if [ "$PROFILE" = 1 ] && [ "$n" = "$LAST" ]; then

@@ -42,7 +42,7 @@ def parse(path):
             elif len(w) == 5 and w[0] == "rows":
                 rows[int(w[1]), w[2]] = (int(w[3]), int(w[4]))
             elif len(w) >= 5 and w[0] == "time" and w[3] == "us":
-                times[int(w[1])][w[2]] = [int(t) for t in w[4:]]
+                times[int(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
             elif len(w) >= 3 and w[0] == "mem":
                 mem[int(w[1])] = dict(kv.split("=") for kv in w[3:])
             elif len(w) >= 2 and w[0] == "check":
@@ -58,8 +58,9 @@ def report(info, rows, times, mem, checks):
     sizes = sorted(n for n in times if n > 0)
     if not sizes:
         sys.exit("report.py: no timings in the input")
-    exec_us = statistics.median(times[0]["exec"]) if "exec" in times[0] else 0
     med = {(n, t): statistics.median(v) for n in sizes for t, v in times[n].items()}
+    execs = [t for n in sizes for t in times[n].get("exec", [])]
+    exec_us = statistics.median(execs) if execs else 0
     out = []
 
     out.append(f"Measured {info.get('date', '?')} on Debian's {info.get('kernel', '?')} "
@@ -70,7 +71,8 @@ def report(info, rows, times, mem, checks):
                f"Guest clocksource {info.get('clocksource', '?')}; kernel.kptr_restrict=1, "
                f"read as root. Whole run: {info.get('runtime_s', '?')} s.")
     out.append("")
-    out.append("Median wall time in ms (repetitions in parentheses); each N is "
+    out.append("Median wall time in ms (repetitions in parentheses; the tools take turns, "
+               "one run each per round); each N is "
                "N sockets in N/100 processes: per process 2 TCP listeners, 20 "
                "loopback TCP connections with both ends open (half IPv4, half IPv6), "
                "20 bound UDP sockets (half and half) and 19 UNIX socketpairs.")
@@ -85,8 +87,8 @@ def report(info, rows, times, mem, checks):
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
 
-    out.append("Ratios of medians, and sockmap's cost per row: (median − "
-               f"{exec_us / 1000:.1f} ms of fork+exec, the median of timing `true`) / rows.")
+    out.append("Ratios of medians, and the cost per row: (median − the median of timing "
+               f"`true` in the same rounds, i.e. fork+exec, about {exec_us / 1000:.1f} ms) / rows.")
     out.append("")
     out.append("| N | sockmap / floor | floor / sockmap | copy / sockmap | ss / sockmap "
                "| lsof / sockmap | sockmap µs/row | floor µs/row |")
@@ -97,12 +99,13 @@ def report(info, rows, times, mem, checks):
         r = rows.get((n, "sockmap"), (1, 0))[0] - 1
         # Data lines of the floor: every line but the five headers.
         fr = rows.get((n, "procnet"), (5, 0))[0] - 5
-        per_row[n] = (s - exec_us) / r if s and r > 0 else None
+        e = med.get((n, "exec"), exec_us)
+        per_row[n] = (s - e) / r if s and r > 0 else None
 
         def ratio(a, b):
             return f"{med[n, a] / med[n, b]:.2f}×" if (n, a) in med and (n, b) in med else "-"
 
-        floor_row = (med[n, "procnet"] - exec_us) / fr if (n, "procnet") in med and fr > 0 else None
+        floor_row = (med[n, "procnet"] - e) / fr if (n, "procnet") in med and fr > 0 else None
         out.append(f"| {n:,} | {ratio('sockmap', 'procnet')} | {ratio('procnet', 'sockmap')} | "
                    f"{ratio('copy', 'sockmap')} | {ratio('ss', 'sockmap')} | "
                    f"{ratio('lsof', 'sockmap')} | "
