@@ -49,7 +49,14 @@ SOCKMAP_IMPORT_KUNIT_NS();
 #define SOCKMAP_TEST_STR_MAX	256
 
 /* A whole /proc/sockmap read must fit in this. */
-#define SOCKMAP_TEST_OUTPUT_MAX	(1 << 20)
+#define SOCKMAP_TEST_OUTPUT_MAX	(4 << 20)
+
+/*
+ * Socket fds the cursor test installs. Every kernel thread shows them all
+ * (see above): some 20 threads times 48 rows of ~200 bytes fill several
+ * seq_file buffers.
+ */
+#define SOCKMAP_TEST_CURSOR_FDS	48
 
 /* ---------------------------------------------------------------------- */
 /* Helpers: seq_files in memory, strings, sockets, files and credentials. */
@@ -1175,8 +1182,8 @@ static size_t sockmap_test_read_all(struct kunit *test, struct file *file,
 
 	do {
 		n = kernel_read(file, buf + len,
-				min_t(size_t, chunk, SOCKMAP_TEST_OUTPUT_MAX - 1 - len),
-				&pos);
+				min_t(size_t, chunk,
+				      SOCKMAP_TEST_OUTPUT_MAX - 1 - len), &pos);
 		KUNIT_ASSERT_GE_MSG(test, n, 0, "read of %zu bytes", chunk);
 		len += n;
 		KUNIT_ASSERT_LT_MSG(test, len, SOCKMAP_TEST_OUTPUT_MAX - 1,
@@ -1308,27 +1315,32 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
  */
 static void sockmap_test_cursor(struct kunit *test)
 {
-	static const size_t chunks[] = { 1, 7, 4096, 65536 };
+	static const size_t chunks[] = { 1, 7, 4096, 65536, 1 << 20 };
 	char *out[ARRAY_SIZE(chunks)], *again;
-	struct sockmap_test_fd fds[4] = {};
-	struct file *walk, *a, *b;
+	struct sockmap_test_fd fds[SOCKMAP_TEST_CURSOR_FDS] = {};
+	struct file *sockets[4], *walk;
+	size_t bufsize = 0;
 	int i, attempt;
 	bool same;
 
-	/* Arrange: TCP listener, UDP, a UNIX pair, each on an fd */
-	fds[0].file = sockmap_test_socket(test, AF_INET, SOCK_STREAM,
-					  IPPROTO_TCP);
-	sockmap_test_bind(test, fds[0].file, AF_INET, "127.0.0.1", 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(fds[0].file), 1),
+	/*
+	 * Arrange: a TCP listener, a UDP socket and a UNIX pair, each on
+	 * several fds, so that the rows fill several seq_file buffers.
+	 */
+	sockets[0] = sockmap_test_socket(test, AF_INET, SOCK_STREAM,
+					 IPPROTO_TCP);
+	sockmap_test_bind(test, sockets[0], AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(sockets[0]), 1),
 			0);
-	fds[1].file = sockmap_test_socket(test, AF_INET6, SOCK_DGRAM,
-					  IPPROTO_UDP);
-	a = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
-	b = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
-	KUNIT_ASSERT_EQ(test, sockmap_test_sock(a)->ops->socketpair(
-				sockmap_test_sock(a), sockmap_test_sock(b)), 0);
-	fds[2].file = a;
-	fds[3].file = b;
+	sockets[1] = sockmap_test_socket(test, AF_INET6, SOCK_DGRAM,
+					 IPPROTO_UDP);
+	sockets[2] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	sockets[3] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	KUNIT_ASSERT_EQ(test, sockmap_test_sock(sockets[2])->ops->socketpair(
+				sockmap_test_sock(sockets[2]),
+				sockmap_test_sock(sockets[3])), 0);
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		fds[i].file = sockets[i % ARRAY_SIZE(sockets)];
 	for (i = 0; i < ARRAY_SIZE(fds); i++) {
 		fds[i].fd = get_unused_fd_flags(O_CLOEXEC);
 		KUNIT_ASSERT_GE(test, fds[i].fd, 0);
@@ -1360,6 +1372,7 @@ static void sockmap_test_cursor(struct kunit *test)
 			if (i == 1)	/* rewind the same file and read again */
 				sockmap_test_read_all(test, walk, chunks[i],
 						      again);
+			bufsize = ((struct seq_file *)walk->private_data)->size;
 		}
 		same = !strcmp(out[1], again);
 		for (i = 1; i < ARRAY_SIZE(chunks); i++)
@@ -1370,9 +1383,11 @@ static void sockmap_test_cursor(struct kunit *test)
 			   attempt);
 	}
 
-	/* Assert: more than one seq_file buffer, so reads had to resume */
-	kunit_info(test, "%zu bytes\n", strlen(out[0]));
-	KUNIT_EXPECT_GT(test, strlen(out[0]), PAGE_SIZE);
+	/* Assert: several buffers' worth, so every read size had to resume */
+	kunit_info(test, "%zu bytes, seq_file buffer %zu bytes\n",
+		   strlen(out[0]), bufsize);
+	KUNIT_EXPECT_GT_MSG(test, strlen(out[0]), 2 * bufsize,
+			    "too few rows to fill several seq_file buffers");
 	for (i = 1; i < ARRAY_SIZE(chunks); i++)
 		sockmap_test_expect_same(test, out[0], out[i], chunks[i]);
 	sockmap_test_expect_same(test, out[1], again, chunks[1]);
