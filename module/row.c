@@ -79,7 +79,7 @@ static const struct {
  */
 
 /* @len bytes at the end of the buffer: seq_write(), inline. */
-static void row_write(struct seq_file *m, const char *s, size_t len)
+static __always_inline void row_write(struct seq_file *m, const char *s, size_t len)
 {
 	if (likely(m->count + len < m->size)) {
 		memcpy(m->buf + m->count, s, len);
@@ -90,7 +90,7 @@ static void row_write(struct seq_file *m, const char *s, size_t len)
 }
 
 /* One byte: seq_putc(), inline. */
-static void row_putc(struct seq_file *m, char c)
+static __always_inline void row_putc(struct seq_file *m, char c)
 {
 	if (likely(m->count < m->size))
 		m->buf[m->count++] = c;
@@ -109,23 +109,25 @@ static void row_ull(struct seq_file *m, unsigned long long v)
 }
 
 /* Open column @col: what is printed until col_end() is padded to its width. */
-static void col_begin(struct seq_file *m, enum sockmap_column col)
+static __always_inline void col_begin(struct seq_file *m, enum sockmap_column col)
 {
 	seq_setwidth(m, sockmap_columns[col].width);
 }
 
-/* Close a column: pad it and separate it from the next, or end the row. */
-static void col_end(struct seq_file *m, enum sockmap_column col)
+/*
+ * Close a column: pad it and separate it from the next, or end the row.
+ * seq_pad(), inline; the few spaces are stored one by one, as cheap as a
+ * call to memset().
+ */
+static __always_inline void col_end(struct seq_file *m,
+				    enum sockmap_column col)
 {
-	/* seq_pad(), inline. */
-	if (m->pad_until > m->count) {
-		if (unlikely(m->pad_until >= m->size)) {
-			m->count = m->size;
-			return;
-		}
-		memset(m->buf + m->count, ' ', m->pad_until - m->count);
-		m->count = m->pad_until;
+	if (unlikely(m->pad_until >= m->size)) {
+		m->count = m->size;
+		return;
 	}
+	while (m->count < m->pad_until)
+		m->buf[m->count++] = ' ';
 	row_putc(m, col == COL_PEER ? '\n' : ' ');
 }
 
@@ -406,10 +408,10 @@ static unsigned long sockmap_show_other(struct seq_file *m, struct sock *sk,
 }
 
 /*
- * sockmap_protocol - sk_protocol as its family means it. A packet socket
- * keeps in sk_protocol the ethertype it was created with, but receives the
- * one it is bound to, which af_packet keeps privately and getsockname()
- * reports (as does /proc/net/packet).
+ * sockmap_protocol - sk_protocol as its family means it. af_packet leaves
+ * sk_protocol at 0 and keeps the ethertype a packet socket receives (given
+ * to socket() or bind()) privately; getsockname() reports it, as does
+ * /proc/net/packet.
  */
 static int sockmap_protocol(struct sock *sk, const struct sockaddr_storage *ss)
 {
