@@ -112,12 +112,19 @@ const char *sockmap_test_fmt(struct kunit *test, const char *fmt, ...)
 /*
  * Poll @cond for up to two seconds. Loopback delivers in softirq context,
  * usually before the sender's call returns; the poll makes it certain.
+ * The value is @cond's last evaluation.
  */
 #define sockmap_test_wait(cond) ({				\
 	int __tries = 100;					\
-	while (!(cond) && --__tries)				\
+	bool __done;						\
+								\
+	for (;;) {						\
+		__done = (cond);				\
+		if (__done || !--__tries)			\
+			break;					\
 		msleep(20);					\
-	(cond);							\
+	}							\
+	__done;							\
 })
 
 /*
@@ -238,6 +245,32 @@ static void sockmap_test_send(struct kunit *test, struct file *file,
 			(int)iov.iov_len);
 }
 
+/* Connect two fresh UNIX sockets to each other, as socketpair(2) does. */
+static void sockmap_test_socketpair(struct kunit *test, struct file *a,
+				    struct file *b)
+{
+	struct socket *sa = sockmap_test_sock(a), *sb = sockmap_test_sock(b);
+
+	KUNIT_ASSERT_EQ(test, sa->ops->socketpair(sa, sb), 0);
+}
+
+/*
+ * Install @file at a new fd of this thread's table, as socket(2) would;
+ * the fd is closed when the test ends.
+ */
+static int sockmap_test_install_fd(struct kunit *test, struct file *file)
+{
+	int fd = get_unused_fd_flags(O_CLOEXEC);
+
+	KUNIT_ASSERT_GE(test, fd, 0);
+	fd_install(fd, get_file(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							sockmap_test_close_fd,
+							(void *)(uintptr_t)fd),
+			0);
+	return fd;
+}
+
 /*
  * Credentials for a reader or a task: @uid as real, effective, saved and
  * filesystem uid (@fsuid differs only where a case says so), @gid for all
@@ -257,7 +290,8 @@ static struct cred *sockmap_test_creds(struct kunit *test,
 
 	KUNIT_ASSERT_NOT_NULL(test, cred);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				sockmap_test_put_cred, cred), 0);
+							sockmap_test_put_cred,
+							cred), 0);
 	cred->uid = make_kuid(&init_user_ns, ids->uid);
 	cred->euid = make_kuid(&init_user_ns, ids->euid);
 	cred->suid = make_kuid(&init_user_ns, ids->suid);
@@ -351,8 +385,10 @@ static const struct sockmap_name_case sockmap_family_cases[] = {
 	CASE_NAME(AF_, UNSPEC), CASE_NAME(AF_, BLUETOOTH), CASE_NAME(AF_, CAN),
 	CASE_NAME(AF_, VSOCK), CASE_NAME(AF_, ALG), CASE_NAME(AF_, XDP),
 	CASE_NAME(AF_, TIPC), CASE_NAME(AF_, KEY), CASE_NAME(AF_, SMC),
-	CASE_NAME(AF_, MCTP), CASE_NAME(AF_, DECnet), CASE_NUMBER(AF_MAX),
-	CASE_NUMBER(-1), CASE_NUMBER(255),
+	CASE_NAME(AF_, MCTP),
+	/* The one mixed-case constant: its name is upper-cased too. */
+	{ "AF_DECnet", 0, AF_DECnet, "DECNET" },
+	CASE_NUMBER(AF_MAX), CASE_NUMBER(-1), CASE_NUMBER(255),
 };
 
 static const struct sockmap_name_case sockmap_type_cases[] = {
@@ -646,7 +682,7 @@ static const struct sockmap_unix_case sockmap_unix_cases[] = {
 	CASE_UNIX_ABSTRACT("abstract", "\0sockmap", "@sockmap"),
 	CASE_UNIX_ABSTRACT("abstract with space", "\0my sock", "@my\\040sock"),
 	CASE_UNIX_ABSTRACT("abstract with newline and backslash", "\0a\n\\",
-		      "@a\\012\\134"),
+			   "@a\\012\\134"),
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_unix, sockmap_unix_cases, desc);
@@ -711,6 +747,9 @@ struct sockmap_test_row {
 	char *field[NR_FIELDS];
 };
 
+/* What separates the fields of a row, and ends it. */
+static const char sockmap_test_field_seps[] = { ' ', '\n', '\0' };
+
 /* Render @file's columns and split them on whitespace. */
 static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 						    struct file *file)
@@ -735,7 +774,7 @@ static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 	KUNIT_EXPECT_EQ_MSG(test, m->buf[m->count - 1], '\n',
 			    "a row ends with a newline: %s", row->line);
 	s = m->buf;
-	while ((tok = strsep(&s, " \n"))) {
+	while ((tok = strsep(&s, sockmap_test_field_seps))) {
 		if (!*tok)
 			continue;
 		KUNIT_ASSERT_LT_MSG(test, n, NR_FIELDS, "too many fields: %s",
@@ -746,11 +785,20 @@ static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 	return row;
 }
 
-#define EXPECT_FIELD(test, row, f, fmt, ...)				\
-	KUNIT_EXPECT_STREQ_MSG(test, (row)->field[f],			\
-			       sockmap_test_fmt(test, fmt, ##__VA_ARGS__), \
-			       "%s of: %s", sockmap_test_field_names[f],	\
-			       (row)->line)
+/*
+ * Expect field @f of @row to read as the printf format @fmt does. A macro,
+ * not a function, so that a failure names the line of the caller.
+ */
+#define EXPECT_FIELD(test, row, f, fmt, ...) do {			\
+	struct kunit *__test = (test);					\
+	const struct sockmap_test_row *__row = (row);			\
+	enum sockmap_test_field __f = (f);				\
+									\
+	KUNIT_EXPECT_STREQ_MSG(__test, __row->field[__f],		\
+			       sockmap_test_fmt(__test, fmt, ##__VA_ARGS__), \
+			       "%s of: %s", sockmap_test_field_names[__f], \
+			       __row->line);				\
+} while (0)
 
 /* INODE .. PROTO, and UID: which socket this is and who owns it. */
 static void sockmap_test_expect_identity(struct kunit *test,
@@ -837,6 +885,7 @@ static void sockmap_test_tcp_rows(struct kunit *test)
 	const char *family = sockmap_test_inet_family(c->family);
 	struct file *listener, *client, *server;
 	struct sockmap_test_row *row;
+	const u32 *backlog;
 	u16 port, client_port;
 
 	/* Arrange: a listener (backlog 5) and a connection in its queue */
@@ -848,8 +897,8 @@ static void sockmap_test_tcp_rows(struct kunit *test)
 	client = sockmap_test_socket(test, c->family, SOCK_STREAM, IPPROTO_TCP);
 	sockmap_test_connect(test, client, c->family, c->connect_to, port);
 	client_port = sockmap_test_port(test, client);
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
-		READ_ONCE(sockmap_test_sk(listener)->sk_ack_backlog) == 1));
+	backlog = &sockmap_test_sk(listener)->sk_ack_backlog;
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(*backlog) == 1));
 
 	/* Act */
 	row = sockmap_test_render(test, listener);
@@ -918,11 +967,11 @@ static void sockmap_test_tcp_queues(struct kunit *test)
 	stp = tcp_sk(sockmap_test_sk(server));
 	ctp = tcp_sk(sockmap_test_sk(client));
 	/* Delivered to the server, and acknowledged to the client. */
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
-		READ_ONCE(stp->rcv_nxt) - READ_ONCE(stp->copied_seq) ==
-		strlen(hello)));
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
-		READ_ONCE(ctp->snd_una) == READ_ONCE(ctp->write_seq)));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(stp->rcv_nxt) -
+						  READ_ONCE(stp->copied_seq) ==
+						  strlen(hello)));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(ctp->snd_una) ==
+						  READ_ONCE(ctp->write_seq)));
 
 	/* Act */
 	row = sockmap_test_render(test, server);
@@ -949,6 +998,7 @@ static void sockmap_test_udp_rows(struct kunit *test)
 	struct file *rx, *tx;
 	struct sockmap_test_row *row;
 	const struct cred *old;
+	struct sock *rx_sk;
 	u16 rx_port, tx_port;
 
 	/* Arrange: sock_alloc() gives the socket inode the creator's fsuid */
@@ -961,8 +1011,8 @@ static void sockmap_test_udp_rows(struct kunit *test)
 	sockmap_test_connect(test, tx, AF_INET6, "::ffff:127.0.0.1", rx_port);
 	tx_port = sockmap_test_port(test, tx);
 	sockmap_test_send(test, tx, ping);
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(
-		udp_rqueue_get(sockmap_test_sk(rx)) > 0));
+	rx_sk = sockmap_test_sk(rx);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(udp_rqueue_get(rx_sk) > 0));
 
 	/* Act */
 	row = sockmap_test_render(test, rx);
@@ -1001,8 +1051,7 @@ static void sockmap_test_unix_pair_rows(struct kunit *test)
 	/* Arrange: socketpair(2), then a writes to b */
 	a = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	b = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
-	KUNIT_ASSERT_EQ(test, sockmap_test_sock(a)->ops->socketpair(
-				sockmap_test_sock(a), sockmap_test_sock(b)), 0);
+	sockmap_test_socketpair(test, a, b);
 	sockmap_test_send(test, a, data);
 
 	/* Act */
@@ -1222,7 +1271,8 @@ static char *sockmap_test_output_buf(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				sockmap_test_kvfree, buf), 0);
+							sockmap_test_kvfree,
+							buf), 0);
 	return buf;
 }
 
@@ -1290,15 +1340,17 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 		if (pid != task_tgid_nr(current))
 			continue;
 		for (i = 0; i < nr_fds; i++) {
+			const char *ino;
+
 			if (fd != fds[i].fd)
 				continue;
 			fds[i].seen = true;
 			KUNIT_EXPECT_STREQ_MSG(test, field[1], comm, "COMM of: %s",
 					       copy);
-			KUNIT_EXPECT_STREQ_MSG(test, field[3],
-				sockmap_test_fmt(test, "%lu",
-						 sockmap_test_ino(fds[i].file)),
-				"INODE of: %s", copy);
+			ino = sockmap_test_fmt(test, "%lu",
+					       sockmap_test_ino(fds[i].file));
+			KUNIT_EXPECT_STREQ_MSG(test, field[3], ino,
+					       "INODE of: %s", copy);
 		}
 	}
 	KUNIT_EXPECT_GE(test, rows, nr_fds);
@@ -1336,19 +1388,11 @@ static void sockmap_test_cursor(struct kunit *test)
 					 IPPROTO_UDP);
 	sockets[2] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	sockets[3] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
-	KUNIT_ASSERT_EQ(test, sockmap_test_sock(sockets[2])->ops->socketpair(
-				sockmap_test_sock(sockets[2]),
-				sockmap_test_sock(sockets[3])), 0);
+	sockmap_test_socketpair(test, sockets[2], sockets[3]);
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		fds[i].file = sockets[i % ARRAY_SIZE(sockets)];
-	for (i = 0; i < ARRAY_SIZE(fds); i++) {
-		fds[i].fd = get_unused_fd_flags(O_CLOEXEC);
-		KUNIT_ASSERT_GE(test, fds[i].fd, 0);
-		fd_install(fds[i].fd, get_file(fds[i].file));
-		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				sockmap_test_close_fd,
-				(void *)(uintptr_t)fds[i].fd), 0);
-	}
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		fds[i].fd = sockmap_test_install_fd(test, fds[i].file);
 	/*
 	 * What set_task_comm() does, which modules cannot call. This thread
 	 * is the test case's own and exits when it ends.
@@ -1404,15 +1448,10 @@ static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
 {
 	struct file *walk, *file;
 	char *out = sockmap_test_output_buf(test);
-	int fd;
 
 	/* Arrange: a socket fd in the kernel threads' table */
 	file = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	KUNIT_ASSERT_GE(test, fd, 0);
-	fd_install(fd, get_file(file));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-			sockmap_test_close_fd, (void *)(uintptr_t)fd), 0);
+	sockmap_test_install_fd(test, file);
 	walk = sockmap_test_open_walk(test, sockmap_test_user(test, 1000));
 
 	/* Act */
@@ -1436,43 +1475,48 @@ struct sockmap_see_case {
 	bool expected;
 };
 
-#define SEE_IDS(id) \
-	{ .uid = id, .euid = id, .suid = id, .fsuid = id, .gid = id }
-#define SEE_IDS_PTRACE(id) { .uid = id, .euid = id, .suid = id, .fsuid = id, \
-			 .gid = id, .ptrace_effective = true }
+/* Every uid and the gid the same; the cases below need four such sets. */
+#define SEE_IDS_0 { .uid = 0, .euid = 0, .suid = 0, .fsuid = 0, .gid = 0 }
+#define SEE_IDS_1000 \
+	{ .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000, .gid = 1000 }
+#define SEE_IDS_1001 \
+	{ .uid = 1001, .euid = 1001, .suid = 1001, .fsuid = 1001, .gid = 1001 }
+#define SEE_IDS_PTRACE_1000 \
+	{ .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000, .gid = 1000, \
+	  .ptrace_effective = true }
 
 static const struct sockmap_see_case sockmap_see_cases[] = {
-	{ "same uid", SEE_IDS(1000), SEE_IDS(1000), true, true, true },
-	{ "other uid", SEE_IDS(1000), SEE_IDS(1001), true, true, false },
-	{ "same uid, not dumpable", SEE_IDS(1000), SEE_IDS(1000), true, false, false },
-	{ "same uid, setuid task (euid and suid 0)", SEE_IDS(1000),
+	{ "same uid", SEE_IDS_1000, SEE_IDS_1000, true, true, true },
+	{ "other uid", SEE_IDS_1000, SEE_IDS_1001, true, true, false },
+	{ "same uid, not dumpable", SEE_IDS_1000, SEE_IDS_1000, true, false, false },
+	{ "same uid, setuid task (euid and suid 0)", SEE_IDS_1000,
 	  { .uid = 1000, .euid = 0, .suid = 0, .fsuid = 0, .gid = 1000 },
 	  true, true, false },
-	{ "same uid, other gid", SEE_IDS(1000),
+	{ "same uid, other gid", SEE_IDS_1000,
 	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
 	    .gid = 1001 }, true, true, false },
-	{ "CAP_SYS_PTRACE, other uid", SEE_IDS_PTRACE(1000), SEE_IDS(1001), true, true,
+	{ "CAP_SYS_PTRACE, other uid", SEE_IDS_PTRACE_1000, SEE_IDS_1001, true, true,
 	  true },
-	{ "CAP_SYS_PTRACE, not dumpable", SEE_IDS_PTRACE(1000), SEE_IDS(1001), true,
+	{ "CAP_SYS_PTRACE, not dumpable", SEE_IDS_PTRACE_1000, SEE_IDS_1001, true,
 	  false, true },
 	{ "CAP_SYS_PTRACE only permitted, not effective",
 	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
-	    .gid = 1000, .ptrace_permitted = true }, SEE_IDS(1001), true, true,
+	    .gid = 1000, .ptrace_permitted = true }, SEE_IDS_1001, true, true,
 	  false },
-	{ "uid 0 without capabilities, other uid", SEE_IDS(0), SEE_IDS(1000), true,
+	{ "uid 0 without capabilities, other uid", SEE_IDS_0, SEE_IDS_1000, true,
 	  true, false },
 	/* /proc/PID/fd uses PTRACE_MODE_READ_FSCREDS: fsuid decides. */
 	{ "fsuid decides, not uid",
 	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1001,
-	    .gid = 1000 }, SEE_IDS(1001), true, true, false },
+	    .gid = 1000 }, SEE_IDS_1001, true, true, false },
 	{ "fsuid decides, matching",
 	  { .uid = 1001, .euid = 1001, .suid = 1001, .fsuid = 1000,
-	    .gid = 1000 }, SEE_IDS(1000), true, true, true },
+	    .gid = 1000 }, SEE_IDS_1000, true, true, true },
 	/* A task without mm (a kernel thread) has no dumpable flag. */
-	{ "no mm, same uid", SEE_IDS(1000), SEE_IDS(1000), false, false, true },
-	{ "kernel thread, unprivileged reader", SEE_IDS(1000), SEE_IDS(0),
+	{ "no mm, same uid", SEE_IDS_1000, SEE_IDS_1000, false, false, true },
+	{ "kernel thread, unprivileged reader", SEE_IDS_1000, SEE_IDS_0,
 	  false, false, false },
-	{ "kernel thread, CAP_SYS_PTRACE", SEE_IDS_PTRACE(1000), SEE_IDS(0), false,
+	{ "kernel thread, CAP_SYS_PTRACE", SEE_IDS_PTRACE_1000, SEE_IDS_0, false,
 	  false, true },
 };
 
@@ -1481,16 +1525,18 @@ KUNIT_ARRAY_PARAM_DESC(sockmap_see, sockmap_see_cases, desc);
 static void sockmap_test_may_see(struct kunit *test)
 {
 	const struct sockmap_see_case *c = test->param_value;
+	struct user_namespace *mm_user_ns;
 	struct cred *tcred;
 	struct file *reader;
 
 	/* Arrange: the reader's file captures its opener's credentials */
 	reader = sockmap_test_file_as(test, sockmap_test_creds(test, &c->reader));
 	tcred = sockmap_test_creds(test, &c->task);
+	mm_user_ns = c->has_mm ? &init_user_ns : NULL;
 
 	/* Act + Assert */
-	KUNIT_EXPECT_EQ(test, sockmap_creds_may_see(reader, tcred,
-				c->has_mm ? &init_user_ns : NULL, c->dumpable),
+	KUNIT_EXPECT_EQ(test, sockmap_creds_may_see(reader, tcred, mm_user_ns,
+						    c->dumpable),
 			c->expected);
 }
 
