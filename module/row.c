@@ -78,15 +78,23 @@ static const struct {
  * seq_read_iter() retries the whole row in an emptied or larger buffer.
  */
 
-/* @len bytes at the end of the buffer: seq_write(), inline. */
-static __always_inline void row_write(struct seq_file *m, const char *s, size_t len)
+/*
+ * @len bytes at the end of the buffer: seq_write(), inline. The fields are
+ * short (a name, an address), so a plain loop beats a call to memcpy().
+ */
+static __always_inline void row_write(struct seq_file *m, const char *s,
+				      size_t len)
 {
-	if (likely(m->count + len < m->size)) {
-		memcpy(m->buf + m->count, s, len);
-		m->count += len;
-	} else {
+	char *d = m->buf + m->count;
+	size_t i;
+
+	if (unlikely(m->count + len >= m->size)) {
 		m->count = m->size;
+		return;
 	}
+	for (i = 0; i < len; i++)
+		d[i] = s[i];
+	m->count += len;
 }
 
 /* One byte: seq_putc(), inline. */
@@ -96,51 +104,91 @@ static __always_inline void row_putc(struct seq_file *m, char c)
 		m->buf[m->count++] = c;
 }
 
-/* An unsigned number in decimal, without seq_put_decimal_ull()'s options. */
-static void row_ull(struct seq_file *m, unsigned long long v)
+/*
+ * An unsigned number in decimal, without seq_put_decimal_ull()'s options:
+ * count its digits, then write them in place from the last one.
+ */
+static __always_inline void row_ull(struct seq_file *m, unsigned long long v)
 {
-	char digits[20], *p = digits + sizeof(digits);
+	unsigned long long limit = 10;
+	size_t len = 1;
+	char *p;
 
+	for (; len < 20 && v >= limit; len++)
+		limit *= 10;
+	if (unlikely(m->count + len >= m->size)) {
+		m->count = m->size;
+		return;
+	}
+	m->count += len;
+	p = m->buf + m->count;
 	do {
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	row_write(m, p, digits + sizeof(digits) - p);
 }
 
 /* Open column @col: what is printed until col_end() is padded to its width. */
-static __always_inline void col_begin(struct seq_file *m, enum sockmap_column col)
+static __always_inline void col_begin(struct seq_file *m,
+				      enum sockmap_column col)
 {
 	seq_setwidth(m, sockmap_columns[col].width);
 }
 
 /*
+ * @n spaces at @p, 1 <= @n <= 24, in at most three stores that may overlap
+ * (the first and the last cover the ends): padding is on every column, and
+ * a call to memset() for a few bytes costs more than the bytes.
+ */
+static __always_inline void row_spaces(char *p, size_t n)
+{
+	static const char spaces[8] = "        ";
+
+	if (n >= 8) {
+		memcpy(p, spaces, 8);
+		if (n > 16)
+			memcpy(p + 8, spaces, 8);
+		memcpy(p + n - 8, spaces, 8);
+	} else if (n >= 4) {
+		memcpy(p, spaces, 4);
+		memcpy(p + n - 4, spaces, 4);
+	} else {
+		p[0] = ' ';
+		p[n / 2] = ' ';
+		p[n - 1] = ' ';
+	}
+}
+
+/*
  * Close a column: pad it and separate it from the next, or end the row.
- * seq_pad(), inline; the few spaces are stored one by one, as cheap as a
- * call to memset().
+ * seq_pad(), with the common case inline.
  */
 static __always_inline void col_end(struct seq_file *m,
 				    enum sockmap_column col)
 {
-	if (unlikely(m->pad_until >= m->size)) {
-		m->count = m->size;
-		return;
+	if (m->count < m->pad_until) {
+		if (likely(m->pad_until - m->count <= 24 &&
+			   m->pad_until < m->size)) {
+			row_spaces(m->buf + m->count, m->pad_until - m->count);
+			m->count = m->pad_until;
+		} else {
+			seq_pad(m, 0);
+		}
 	}
-	while (m->count < m->pad_until)
-		m->buf[m->count++] = ' ';
 	row_putc(m, col == COL_PEER ? '\n' : ' ');
 }
 
-static void col_str(struct seq_file *m, enum sockmap_column col,
-		    const char *s)
+static __always_inline void col_str(struct seq_file *m,
+				    enum sockmap_column col, const char *s)
 {
 	col_begin(m, col);
 	row_write(m, s, strlen(s));
 	col_end(m, col);
 }
 
-static void col_ull(struct seq_file *m, enum sockmap_column col,
-		    unsigned long long v)
+static __always_inline void col_ull(struct seq_file *m,
+				    enum sockmap_column col,
+				    unsigned long long v)
 {
 	col_begin(m, col);
 	row_ull(m, v);
@@ -296,7 +344,7 @@ static void sockmap_put_unix_name(struct seq_file *m, struct sock *sk)
 	const struct unix_address *addr = smp_load_acquire(&unix_sk(sk)->addr);
 
 	if (!addr) {
-		seq_putc(m, '-');
+		row_putc(m, '-');
 		return;
 	}
 	sockmap_put_unix_path(m, addr->name->sun_path,
@@ -328,7 +376,7 @@ static unsigned long sockmap_show_unix(struct seq_file *m, struct sock *sk)
 	if (peer)
 		sockmap_put_unix_name(m, peer);
 	else
-		seq_putc(m, '-');
+		row_putc(m, '-');
 	col_end(m, COL_REMOTE);
 
 	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
@@ -379,7 +427,7 @@ static void sockmap_put_sockname(struct seq_file *m, struct sock *sk,
 		return;
 	}
 	if (ss->ss_family != AF_PACKET) {
-		seq_putc(m, '-');
+		row_putc(m, '-');
 		return;
 	}
 	if (sll->sll_ifindex) {
