@@ -204,6 +204,19 @@ static void col_ll(struct seq_file *m, enum sockmap_column col, long long v)
 	col_end(m, col);
 }
 
+/*
+ * A name from names.c, or the number it has no name for: what
+ * sockmap_put_family() and friends print, without their seq_puts() calls.
+ */
+static void col_name(struct seq_file *m, enum sockmap_column col,
+		     const char *name, int nr)
+{
+	if (name)
+		col_str(m, col, name);
+	else
+		col_ll(m, col, nr);
+}
+
 /* A "-" in every column from @first to @last. */
 static void col_none(struct seq_file *m, enum sockmap_column first,
 		     enum sockmap_column last)
@@ -318,9 +331,7 @@ static unsigned long sockmap_show_inet(struct seq_file *m, struct sock *sk)
 {
 	int state = inet_sk_state_load(sk);
 
-	col_begin(m, COL_STATE);
-	sockmap_put_tcp_state(m, state);
-	col_end(m, COL_STATE);
+	col_name(m, COL_STATE, sockmap_tcp_state_name(state), state);
 	sockmap_show_inet_addrs(m, sk);
 
 	if (sockmap_is_tcp(sk)) {
@@ -479,12 +490,9 @@ static void sockmap_show_identity(struct seq_file *m, struct sock *sk,
 	seq_printf(m, "%pK", sk);
 	col_end(m, COL_SOCK);
 	col_ull(m, COL_NETNS, sock_net(sk)->ns.inum);
-	col_begin(m, COL_FAMILY);
-	sockmap_put_family(m, sk->sk_family);
-	col_end(m, COL_FAMILY);
-	col_begin(m, COL_TYPE);
-	sockmap_put_type(m, sk->sk_type);
-	col_end(m, COL_TYPE);
+	col_name(m, COL_FAMILY, sockmap_family_name(sk->sk_family),
+		 sk->sk_family);
+	col_name(m, COL_TYPE, sockmap_type_name(sk->sk_type), sk->sk_type);
 	col_begin(m, COL_PROTO);
 	sockmap_put_proto(m, sk->sk_family, sockmap_protocol(sk, ss));
 	col_end(m, COL_PROTO);
