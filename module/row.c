@@ -506,6 +506,20 @@ static bool sockmap_is_decoded(const struct sock *sk)
 }
 
 /*
+ * @uid as the reader's user namespace sees it, as /proc/net/tcp prints it:
+ * from_kuid_munged(). The initial namespace maps every valid id to itself,
+ * so for the common reader the map lookup is skipped.
+ */
+static uid_t sockmap_reader_uid(struct seq_file *m, kuid_t uid)
+{
+	struct user_namespace *ns = seq_user_ns(m);
+
+	if (ns == &init_user_ns && uid_valid(uid))
+		return __kuid_val(uid);
+	return from_kuid_munged(ns, uid);
+}
+
+/*
  * sockmap_show_socket - columns INODE .. PEER for @file, which must be a
  * socket. The caller holds a reference to @file.
  */
@@ -545,8 +559,7 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 	 * the socket is released, which cannot happen while we hold @file;
 	 * until then that inode is @file's own.
 	 */
-	col_ull(m, COL_UID, from_kuid_munged(seq_user_ns(m),
-					     file_inode(file)->i_uid));
+	col_ull(m, COL_UID, sockmap_reader_uid(m, file_inode(file)->i_uid));
 	col_ino(m, COL_PEER, peer_ino);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
