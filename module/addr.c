@@ -19,11 +19,18 @@
 #include "sockmap.h"
 
 /*
- * Addresses are on every row, so they are formatted here by hand into a
- * small buffer and written with one seq_write(), rather than with a
- * seq_printf() whose format string vsnprintf() would parse again for every
- * row (the benchmark's profile, bench/results.md).
+ * Addresses are on every row, so they are formatted here by hand, straight
+ * into the seq_file's buffer (seq_get_buf()/seq_commit()), rather than with
+ * a seq_printf() whose format string vsnprintf() would parse again for
+ * every row (the benchmark's profile, bench/results.md). When the buffer
+ * has less room than the longest address, the field is not written and the
+ * buffer is marked overflowed: seq_read_iter() then retries the whole row
+ * in an emptier buffer, so the output is the same.
  */
+
+#define SOCKMAP_INET4_MAX	sizeof("255.255.255.255:65535")
+#define SOCKMAP_INET6_MAX	\
+	sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535")
 
 /* @v (at most 65535) in decimal at @p; returns the end. */
 static char *sockmap_fmt_u16(char *p, unsigned int v)
@@ -54,12 +61,16 @@ static char *sockmap_fmt_ip4(char *p, const u8 *b)
 /* 127.0.0.1:22222 */
 void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port)
 {
-	char buf[sizeof("255.255.255.255:65535")], *p;
+	char *start, *p;
 
-	p = sockmap_fmt_ip4(buf, (const u8 *)&addr);
+	if (seq_get_buf(m, &start) < SOCKMAP_INET4_MAX) {
+		seq_commit(m, -1);
+		return;
+	}
+	p = sockmap_fmt_ip4(start, (const u8 *)&addr);
 	*p++ = ':';
 	p = sockmap_fmt_u16(p, ntohs(port));
-	seq_write(m, buf, p - buf);
+	seq_commit(m, p - start);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet4);
 
@@ -122,15 +133,19 @@ static char *sockmap_fmt_ip6(char *p, const struct in6_addr *a)
 void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
 		       __be16 port)
 {
-	char buf[sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535")];
-	char *p = buf;
+	char *start, *p;
 
+	if (seq_get_buf(m, &start) < SOCKMAP_INET6_MAX) {
+		seq_commit(m, -1);
+		return;
+	}
+	p = start;
 	*p++ = '[';
 	p = sockmap_fmt_ip6(p, addr);
 	*p++ = ']';
 	*p++ = ':';
 	p = sockmap_fmt_u16(p, ntohs(port));
-	seq_write(m, buf, p - buf);
+	seq_commit(m, p - start);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet6);
 
