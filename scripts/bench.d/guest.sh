@@ -16,6 +16,7 @@
 #	bench_reps=5			rounds, each timing every tool once
 #	bench_slow_reps=3		... of which ss and lsof join only this
 #					many when N >= 100000
+#	bench_tools=sockmap,procnet,copy,ss,lsof	which tools to time
 #	bench_profile=0|1		1: also profile one read of /proc/sockmap
 #					at the largest N with perf (between
 #					"@@profile-begin@@" and "@@profile-end@@")
@@ -40,7 +41,7 @@ FARM=
 ZOO=
 
 # The commands under test, as a person would type them.
-TOOLS="sockmap procnet copy ss lsof"
+TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,ss,lsof}" | tr , ' ')
 cmd_of() {
 	case $1 in
 	sockmap) echo "cat /proc/sockmap" ;;
@@ -53,7 +54,7 @@ cmd_of() {
 }
 
 stop_farm() {
-	[ -n "$ZOO" ] && kill "$ZOO" 2>/dev/null
+	[ -z "$ZOO" ] || kill "$ZOO" 2>/dev/null || true
 	ZOO=
 	[ -n "$FARM" ] || return 0
 	kill "$FARM" 2>/dev/null || true
@@ -128,6 +129,7 @@ compare() {
 		[ "$ticks" -gt 0 ] || die "sockzoo not ready: $(cat /tmp/zoo.out)"
 		sleep 0.1
 	done
+	kill -0 "$ZOO" 2>/dev/null || die "sockzoo died: $(cat /tmp/zoo.out)"
 	cat /proc/sockmap >/tmp/new.txt
 	dd if=/proc/sockmap of=/tmp/new-4096.txt bs=4096 2>/dev/null
 	dd if=/proc/sockmap of=/tmp/new-777.txt bs=777 2>/dev/null
@@ -163,7 +165,6 @@ profile() {
 
 # The system can hold this many open files and sockets.
 sysctl -qw fs.file-max=4000000 fs.nr_open=1100000
-sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 # %pK prints real addresses to root, as on a hardened host (and as the
 # /proc/net files do at the same setting).
 sysctl -qw kernel.kptr_restrict=1
