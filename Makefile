@@ -4,13 +4,15 @@
 #
 #   make                 build sockmap.ko for the running kernel
 #   make KDIR=/path      ... against any configured kernel tree or headers
-#   make install         install it for the running kernel (then: modprobe sockmap)
+#   make install         install it for the running kernel (then: modprobe sockmap);
+#                        KVER=... KDIR=... for another installed kernel
 #   make demo            boot Debian's 6.12 kernel in QEMU and show /proc/sockmap
 #   make check           every test: KUnit (UML), VM checks on 6.1 and 6.12, stress
-#   make style           checkpatch --strict on the sources
+#   make style           static checks: W=1 and sparse builds, dkms, checkpatch
 #   make W=1 / C=2       extra warnings / sparse, as for any kernel build
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 
 all: modules
 
@@ -20,9 +22,10 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
+# Distribution headers carry no System.map, so kbuild skips depmod: run it.
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 demo:
 	scripts/demo
