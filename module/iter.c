@@ -45,14 +45,34 @@ struct sockmap_iter {
 };
 
 /*
- * Threads normally share their group leader's fd table and are skipped; a
- * thread that unshared it (unshare(CLONE_FILES)) gets rows of its own. Only
- * the pointers are compared, so no lock is needed.
+ * sockmap_repeats_a_table - whether @task's fd table is shown under another
+ * task of its thread group. Threads normally share their group leader's
+ * table and are skipped; a thread that unshared it (unshare(CLONE_FILES))
+ * gets rows of its own. When the leader has exited (exit_files() left it
+ * without a table) while its threads live on, the table they share is shown
+ * once, under the first of them. Called under RCU, which keeps the thread
+ * list walkable; only pointers are compared, so no lock is needed.
  */
-static bool sockmap_shares_leader_files(struct task_struct *task)
+static bool sockmap_repeats_a_table(struct task_struct *task)
 {
-	return !thread_group_leader(task) &&
-	       READ_ONCE(task->files) == READ_ONCE(task->group_leader->files);
+	struct files_struct *files = READ_ONCE(task->files);
+	struct files_struct *leader_files;
+	struct task_struct *t;
+
+	if (thread_group_leader(task))
+		return false;
+	leader_files = READ_ONCE(task->group_leader->files);
+	if (files == leader_files)
+		return true;
+	if (leader_files)
+		return false;
+	for_each_thread(task, t) {
+		if (t == task)
+			return false;
+		if (READ_ONCE(t->files) == files)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -80,7 +100,7 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 			it->fd = 0;
 		}
 		task = pid_task(pid, PIDTYPE_PID);
-		if (task && !sockmap_shares_leader_files(task)) {
+		if (task && !sockmap_repeats_a_table(task)) {
 			get_task_struct(task);
 			break;
 		}
@@ -101,6 +121,8 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
 	int len;
 
 	for (;; it->tid++, it->fd = 0) {
+		/* A reader who may see few of many tasks must not hog the CPU. */
+		cond_resched();
 		task = sockmap_find_task(it);
 		if (!task)
 			return false;
@@ -138,6 +160,7 @@ static struct file *sockmap_next_socket(struct sockmap_iter *it)
 			return file;
 		fput(file);
 		it->fd++;
+		cond_resched();
 	}
 	return NULL;
 }
