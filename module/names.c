@@ -209,7 +209,7 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_put_type);
 
 void sockmap_put_proto(struct seq_file *m, int family, int protocol)
 {
-	/* sk_protocol holds a packet socket's ethertype in network order. */
+	/* A packet socket's protocol is an ethertype, in network order. */
 	if (family == AF_PACKET) {
 		seq_printf(m, "0x%04x", ntohs((__force __be16)protocol));
 		return;

@@ -498,11 +498,13 @@ static void sockmap_show_identity(struct seq_file *m, struct sock *sk,
 	col_end(m, COL_PROTO);
 }
 
-/* Families that sockmap decodes itself; the others are asked getsockname(). */
-static bool sockmap_is_decoded(const struct sock *sk)
+/*
+ * Families whose LOCAL (and, for PACKET, PROTO) only getsockname() knows.
+ * No other family is asked: some getname()s take the socket's lock.
+ */
+static bool sockmap_wants_sockname(const struct sock *sk)
 {
-	return sk->sk_family == AF_INET || sk->sk_family == AF_INET6 ||
-	       sk->sk_family == AF_UNIX;
+	return sk->sk_family == AF_NETLINK || sk->sk_family == AF_PACKET;
 }
 
 /*
@@ -536,7 +538,7 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 		col_none(m, COL_SOCK, COL_PEER);
 		return;
 	}
-	if (!sockmap_is_decoded(sk))
+	if (sockmap_wants_sockname(sk))
 		sockmap_getsockname(sock, &name);
 	sockmap_show_identity(m, sk, &name);
 
