@@ -93,17 +93,23 @@ fds_of() {
 # thread's own table when it differs from its leader's (it did
 # unshare(CLONE_FILES)). A thread with a private copy that still equals
 # its leader's table would be missed: sockzoo's thread opens a socket
-# after unsharing, so its table differs.
+# after unsharing, so its table differs. When the leader has exited
+# (pthread_exit) it has no table, and the one its threads share is
+# expected once, under the first of them (sockzoo's orphan).
 fds() {
 	for dir in /proc/[0-9]*; do
 		pid=${dir#/proc/}
 		leader=$(fds_of "$dir" "$pid" | cut -d' ' -f2-)
 		[ -n "$leader" ] && echo "$leader" | sed "s/^/$pid /"
+		shared=
 		for tdir in "$dir"/task/*; do
 			tid=${tdir##*/}
 			[ "$tid" = "$pid" ] && continue
 			mine=$(fds_of "$tdir" "$tid" | cut -d' ' -f2-)
 			[ "$mine" = "$leader" ] && continue
+			[ -z "$leader" ] && [ -n "$shared" ] &&
+				[ "$mine" = "$shared" ] && continue
+			[ -z "$leader" ] && [ -z "$shared" ] && shared=$mine
 			[ -n "$mine" ] && echo "$mine" | sed "s/^/$tid /"
 		done
 	done
@@ -170,7 +176,7 @@ same_set() {
 	sort "$2" >"$2.sorted"
 	sort "$3" >"$3.sorted"
 	diff "$2.sorted" "$3.sorted" >"$W/diff" && return 0
-	echo "$1 differ (+ only in sockmap, - only in the truth):"
+	echo "$1 differ (- only in sockmap, + only in the truth):"
 	grep '^[-+][^-+]' "$W/diff" | sed 's/^-/- /; s/^+/+ /' | head -n 20
 	return 1
 }

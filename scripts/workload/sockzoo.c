@@ -19,7 +19,7 @@
  *				it back as root (who opened it must decide)
  *
  * The ready line names the helper tasks the checks look for:
- *	sockzoo ready pid=P worker=W netns=N thread=T sharer=S	(zoo)
+ *	sockzoo ready pid=P worker=W netns=N thread=T sharer=S orphan=O	(zoo)
  *	sockzoo ready pid=P nodump=D				(basic)
  * Children die with the parent (PR_SET_PDEATHSIG), so killing P is enough.
  */
@@ -453,6 +453,66 @@ static void other_sockets(void)
 		die("bind packet");
 }
 
+/* A thread of orphaned_table()'s child; threads have their own pdeath signal. */
+static void *orphan_thread(void *arg)
+{
+	(void)arg;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die("PR_SET_PDEATHSIG");
+	wait_forever();
+	return NULL;
+}
+
+/* Whether process @pid is a zombie: for a thread group, its leader exited. */
+static int is_zombie(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+/*
+ * A child whose main thread exits (pthread_exit()) while two threads that
+ * share its fd table live on: the leader has no table any more, and the one
+ * the threads share, holding a UNIX pair, must be shown once, not once per
+ * thread. Returns when the leader has exited.
+ */
+static pid_t orphaned_table(void)
+{
+	pthread_t thread;
+	int i, sv[2];
+	pid_t pid = fork_child();
+
+	if (pid) {
+		for (i = 0; i < 500 && !is_zombie(pid); i++)
+			usleep(10000);
+		if (!is_zombie(pid))
+			die("orphaned_table: the leader did not exit");
+		return pid;
+	}
+	prctl(PR_SET_NAME, "zoo-orphan");
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		die("socketpair");
+	for (i = 0; i < 2; i++) {
+		errno = pthread_create(&thread, NULL, orphan_thread, NULL);
+		if (errno)
+			die("pthread_create");
+	}
+	pthread_exit(NULL);
+}
+
 /* A TCP connection held by us and by a forked child named "zoo worker". */
 static pid_t shared_socket(void)
 {
@@ -470,10 +530,11 @@ static pid_t shared_socket(void)
 
 static int zoo(void)
 {
-	pid_t netns, thread, sharer, worker;
+	pid_t netns, thread, sharer, worker, orphan;
 
 	/* Before anything else, so their fd tables hold no copies. */
 	netns = netns_child();
+	orphan = orphaned_table();
 	thread = start_thread(unshared_thread);
 	sharer = start_thread(sharing_thread);
 
@@ -482,8 +543,8 @@ static int zoo(void)
 	other_sockets();
 	worker = shared_socket();
 
-	printf("sockzoo ready pid=%d worker=%d netns=%d thread=%d sharer=%d\n",
-	       getpid(), worker, netns, thread, sharer);
+	printf("sockzoo ready pid=%d worker=%d netns=%d thread=%d sharer=%d orphan=%d\n",
+	       getpid(), worker, netns, thread, sharer, orphan);
 	fflush(stdout);
 	wait_forever();
 	return 0;
