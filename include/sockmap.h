@@ -17,6 +17,13 @@
  */
 #define SOCKMAP_ESCAPE " \t\n\\\v\f\r"
 
+/*
+ * module/iter.c takes a task's sockets from its fd table in batches: up to
+ * SOCKMAP_BATCH sockets from up to SOCKMAP_SCAN_SLOTS fd slots per lock.
+ */
+#define SOCKMAP_BATCH		16
+#define SOCKMAP_SCAN_SLOTS	256
+
 /* An escaped command name: up to four bytes per character, and a NUL. */
 #define SOCKMAP_COMM_ESCAPED_LEN (4 * (TASK_COMM_LEN - 1) + 1)
 

@@ -17,52 +17,10 @@
 #error "sockmap needs Linux 6.1 or later (tested on Debian's 6.1 and 6.12)"
 #endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#error "sockmap is tested up to Linux 6.12: the fd walk and KUnit namespace changed in 6.13"
+#error "sockmap is tested up to Linux 6.12: 6.13 changed the KUnit symbol namespace"
 #endif
 
-#include <linux/fdtable.h>
-#include <linux/fs.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
-
-/*
- * sockmap_next_file - the first open file of @task at fd *@fd or above.
- * On return *@fd is that file's fd. A non-NULL return holds a reference
- * to the file (drop it with fput()); NULL holds none.
- *
- * 6.1 has task_lookup_next_fd_rcu(), which returns the file without a
- * reference; the caller takes one with get_file_rcu(), which fails when
- * the file is being freed, and then moves on to the next fd. Since 6.7
- * files are SLAB_TYPESAFE_BY_RCU and the lookup itself must take the
- * reference: task_lookup_next_fdget_rcu().
- */
-#ifdef SOCKMAP_HAVE_FDGET_RCU
-static inline struct file *sockmap_next_file(struct task_struct *task,
-					     unsigned int *fd)
-{
-	struct file *file;
-
-	rcu_read_lock();
-	file = task_lookup_next_fdget_rcu(task, fd);
-	rcu_read_unlock();
-	return file;
-}
-#else
-static inline struct file *sockmap_next_file(struct task_struct *task,
-					     unsigned int *fd)
-{
-	struct file *file;
-
-	rcu_read_lock();
-	for (;; ++*fd) {
-		file = task_lookup_next_fd_rcu(task, fd);
-		if (!file || get_file_rcu(file))
-			break;
-	}
-	rcu_read_unlock();
-	return file;
-}
-#endif
 
 /*
  * sockmap_task_user_dumpable - whether a task without an mm (a kernel

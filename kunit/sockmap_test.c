@@ -1440,6 +1440,76 @@ static void sockmap_test_cursor(struct kunit *test)
 }
 
 /*
+ * The FD column of this thread group's rows in @out, in the order shown;
+ * returns how many there were (at most @max are stored).
+ */
+static int sockmap_test_our_fds(struct kunit *test, const char *out,
+				unsigned int *fds, int max)
+{
+	const char *line = strchr(out, '\n');	/* skip the header */
+	int n = 0, parsed;
+	unsigned int fd;
+	long pid;
+
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	while (*++line) {
+		parsed = sscanf(line, "%ld %*s %u", &pid, &fd);
+		KUNIT_ASSERT_EQ_MSG(test, parsed, 2, "row: %.60s", line);
+		if (pid == task_tgid_nr(current)) {
+			if (n < max)
+				fds[n] = fd;
+			n++;
+		}
+		line = strchr(line, '\n');
+		KUNIT_ASSERT_NOT_NULL(test, line);
+	}
+	return n;
+}
+
+/*
+ * The walk takes a task's sockets in batches (module/iter.c). A table with
+ * more other files between two sockets than one batch looks at, and more
+ * sockets in a row than one batch holds, shows every socket fd once, in
+ * order, and no other fd, at every read size (a read that stops inside a
+ * batch resumes at the row that did not fit).
+ */
+static void sockmap_test_sparse_table(struct kunit *test)
+{
+	static const size_t chunks[] = { 1, 777, 1 << 20 };
+	unsigned int want[2 + 2 * SOCKMAP_BATCH], got[ARRAY_SIZE(want)];
+	char *out = sockmap_test_output_buf(test);
+	struct file *sock, *other;
+	int i, n;
+
+	/* Arrange: one socket, a gap of other files, a run of sockets. */
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	other = sockmap_test_file_as(test, NULL);
+	want[0] = sockmap_test_install_fd(test, sock);
+	for (i = 0; i < SOCKMAP_SCAN_SLOTS * 3 / 2; i++)
+		sockmap_test_install_fd(test, other);
+	for (i = 1; i < ARRAY_SIZE(want); i++)
+		want[i] = sockmap_test_install_fd(test, sock);
+	KUNIT_ASSERT_GT(test, want[1] - want[0], SOCKMAP_SCAN_SLOTS);
+
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+		/* Act */
+		sockmap_test_read_all(test, sockmap_test_open_walk(test, NULL),
+				      chunks[i], out);
+
+		/* Assert */
+		n = sockmap_test_our_fds(test, out, got, ARRAY_SIZE(got));
+		KUNIT_EXPECT_EQ_MSG(test, n, ARRAY_SIZE(want),
+				    "rows of this process, %zu-byte reads",
+				    chunks[i]);
+		KUNIT_EXPECT_MEMEQ_MSG(test, got, want,
+				       min_t(size_t, n, ARRAY_SIZE(want)) *
+				       sizeof(want[0]),
+				       "FDs of this process, %zu-byte reads",
+				       chunks[i]);
+	}
+}
+
+/*
  * The walk judges visibility on the credentials of whoever opened the
  * file, not of whoever reads it: a file opened by uid 1000 shows no row of
  * the root-owned kernel threads, even when root (this thread) reads it.
@@ -1572,6 +1642,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_netlink_row),
 	KUNIT_CASE(sockmap_test_packet_rows),
 	KUNIT_CASE(sockmap_test_cursor),
+	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	{}

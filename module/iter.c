@@ -8,10 +8,14 @@
  * after its fd, so a read that resumes never rescans from the beginning and
  * the whole walk is linear in the number of tasks and fds.
  *
+ * A task's sockets are taken from its fd table a batch at a time, under one
+ * task_lock() and one files->file_lock for up to SOCKMAP_BATCH sockets,
+ * rather than one lock round trip per fd (bench/results.md).
+ *
  * References: between ->start()/->next() and the following ->next()/->stop()
- * the iterator holds one reference to the current task and one to the
- * current file. Nothing else is held across calls, and ->show() runs with
- * no lock held, so it may sleep.
+ * the iterator holds one reference to the current task and one to each file
+ * of the current batch that ->show() has not finished with. Nothing else is
+ * held across calls, and ->show() runs with no lock held, so it may sleep.
  */
 
 #include <linux/fdtable.h>
@@ -38,7 +42,16 @@ struct sockmap_iter {
 
 	/* Held between calls: see the comment at the top of this file. */
 	struct task_struct *task;
-	struct file *file;
+	struct {
+		unsigned int fd;
+		struct file *file;
+	} batch[SOCKMAP_BATCH];
+	unsigned int pos;	/* batch[pos] is the current row's */
+	unsigned int len;	/* batch[pos..len) hold references */
+
+	/* The first fd slot of @task not yet looked at, and whether any is left. */
+	unsigned int scan_fd;
+	bool scan_done;
 
 	/* Facts about @task, read once per task rather than once per row. */
 	char comm[SOCKMAP_COMM_ESCAPED_LEN];
@@ -136,47 +149,117 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
 				ESCAPE_OCTAL, SOCKMAP_ESCAPE);
 	it->comm[min_t(int, len, sizeof(it->comm) - 1)] = '\0';
 	it->task = task;
+	it->pos = 0;
+	it->len = 0;
+	it->scan_fd = it->fd;
+	it->scan_done = false;
 	return true;
 }
 
-/* sockmap_drop_task - drop the reference sockmap_grab_task() took. */
+/*
+ * sockmap_take_sockets - fill it->batch with it->task's sockets at fd
+ * it->scan_fd and above: at most SOCKMAP_BATCH of them, from at most
+ * SOCKMAP_SCAN_SLOTS fd slots, so that the locks are held briefly however
+ * large the table. Moves it->scan_fd past the slots looked at.
+ *
+ * Locking and references, as fs/proc/fd.c's seq_show(): task_lock() keeps
+ * task->files from being released or replaced, and files->file_lock keeps
+ * every file in the table alive (the table holds a reference to each), so
+ * get_file() may take a reference to it. Each socket in the batch leaves
+ * with one; sockmap_next_row() and sockmap_drop_sockets() drop them.
+ * Other files are only looked at.
+ */
+static void sockmap_take_sockets(struct sockmap_iter *it)
+{
+	unsigned int fd = it->scan_fd, end;
+	struct files_struct *files;
+	struct file *file;
+
+	it->pos = 0;
+	it->len = 0;
+	task_lock(it->task);
+	files = it->task->files;
+	if (!files) {
+		/* Exited: exit_files() has let go of the table. */
+		task_unlock(it->task);
+		it->scan_done = true;
+		return;
+	}
+	spin_lock(&files->file_lock);
+	end = files_fdtable(files)->max_fds;
+	if (fd < end)
+		end = min(end, fd + SOCKMAP_SCAN_SLOTS);
+	for (; fd < end && it->len < SOCKMAP_BATCH; fd++) {
+		file = files_lookup_fd_locked(files, fd);
+		if (!file || !sock_from_file(file))
+			continue;
+		it->batch[it->len].fd = fd;
+		it->batch[it->len].file = get_file(file);
+		it->len++;
+	}
+	it->scan_done = fd >= files_fdtable(files)->max_fds;
+	spin_unlock(&files->file_lock);
+	task_unlock(it->task);
+	it->scan_fd = fd;
+}
+
+/*
+ * sockmap_drop_sockets - drop the references to the files of the batch
+ * that have not been shown (including the current row's). Safe to repeat.
+ */
+static void sockmap_drop_sockets(struct sockmap_iter *it)
+{
+	while (it->pos < it->len)
+		fput(it->batch[it->pos++].file);
+}
+
+/*
+ * sockmap_drop_task - drop the batch and the reference to the task that
+ * sockmap_grab_task() took.
+ */
 static void sockmap_drop_task(struct sockmap_iter *it)
 {
+	sockmap_drop_sockets(it);
 	put_task_struct(it->task);
 	it->task = NULL;
 }
 
 /*
- * sockmap_next_socket - the first socket file of it->task at fd it->fd or
- * above; moves it->fd to it. A non-NULL return holds a reference to the
- * file; NULL holds none. Other files are looked at and let go at once.
+ * sockmap_next_socket - make the current row the first socket of it->task
+ * at fd it->fd or above, taking another batch when this one is used up;
+ * moves it->fd to its fd. Returns false when the task has no more: the
+ * batch is then empty and holds nothing.
  */
-static struct file *sockmap_next_socket(struct sockmap_iter *it)
+static bool sockmap_next_socket(struct sockmap_iter *it)
 {
-	struct file *file;
-
-	while ((file = sockmap_next_file(it->task, &it->fd))) {
-		if (sock_from_file(file))
-			return file;
-		fput(file);
-		it->fd++;
+	while (it->pos == it->len) {
+		if (it->scan_done)
+			return false;
+		/* A table of many files and few sockets takes many batches. */
 		cond_resched();
+		sockmap_take_sockets(it);
 	}
-	return NULL;
+	it->fd = it->batch[it->pos].fd;
+	return true;
+}
+
+/* The file of the current row; the batch holds a reference to it. */
+static struct file *sockmap_row_file(const struct sockmap_iter *it)
+{
+	return it->batch[it->pos].file;
 }
 
 /*
  * sockmap_get_next - move to the first row at or after the cursor.
- * A non-NULL return holds references to it->task and it->file; NULL holds
- * none.
+ * A non-NULL return holds references to it->task and to the current row's
+ * file (with the rest of its batch); NULL holds none.
  */
 static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 {
 	for (;;) {
 		if (!it->task && !sockmap_grab_task(it))
 			return NULL;
-		it->file = sockmap_next_socket(it);
-		if (it->file)
+		if (sockmap_next_socket(it))
 			return it;
 		sockmap_drop_task(it);
 		it->tid++;
@@ -184,13 +267,13 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 	}
 }
 
-/* sockmap_put_row - drop what sockmap_get_next() took; safe to repeat. */
+/*
+ * sockmap_put_row - drop what sockmap_get_next() took; safe to repeat.
+ * The cursor stays on the current row, so the next ->start() takes a new
+ * batch from its fd on: the files of the old one may have been closed.
+ */
 static void sockmap_put_row(struct sockmap_iter *it)
 {
-	if (it->file) {
-		fput(it->file);
-		it->file = NULL;
-	}
 	if (it->task)
 		sockmap_drop_task(it);
 }
@@ -215,9 +298,9 @@ static void *sockmap_seq_next(struct seq_file *m, void *v, loff_t *pos)
 
 	++*pos;
 	if (v != SEQ_START_TOKEN) {
-		/* Keep the task: its next socket is likely the next row. */
-		fput(it->file);
-		it->file = NULL;
+		/* Keep the task and the batch: the next row is likely in it. */
+		fput(sockmap_row_file(it));
+		it->pos++;
 		it->fd++;
 	}
 	return sockmap_get_next(it);
@@ -235,7 +318,8 @@ static int sockmap_seq_show(struct seq_file *m, void *v)
 	if (v == SEQ_START_TOKEN)
 		sockmap_show_header(m);
 	else
-		sockmap_show_row(m, it->tid, it->comm, it->fd, it->file);
+		sockmap_show_row(m, it->tid, it->comm, it->fd,
+				 sockmap_row_file(it));
 	return 0;
 }
 
