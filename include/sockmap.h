@@ -67,6 +67,7 @@ void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 void sockmap_show_socket(struct seq_file *m, struct file *file);
 
 /* module/peer.c - the socket at the other end of a local connection. */
+unsigned long sockmap_sock_ino(struct sock *sk);
 unsigned long sockmap_tcp_peer_ino(struct sock *sk);
 
 /* module/access.c - who may see which task's rows. */

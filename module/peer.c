@@ -19,6 +19,32 @@
 #include "sockmap.h"
 
 /*
+ * sockmap_sock_ino - the inode number of @sk's socket, or 0 once @sk has
+ * been orphaned: sock_i_ino() without its sk_callback_lock, for a peer,
+ * whose file is not ours to hold. The caller holds a reference to @sk.
+ *
+ * sock_i_ino() takes the lock (with bottom halves off) so that
+ * sock_orphan() cannot clear sk->sk_socket and the socket's inode be freed
+ * between the two loads. RCU gives the same guarantee more cheaply: a
+ * socket's inode is freed only through sockfs' ->free_inode(), which runs
+ * after a grace period, and only after sock_orphan() has cleared
+ * sk->sk_socket; so a socket seen inside the read-side section stays
+ * readable until its end, and i_ino never changes.
+ */
+unsigned long sockmap_sock_ino(struct sock *sk)
+{
+	unsigned long ino = 0;
+	struct socket *sock;
+
+	rcu_read_lock();
+	sock = READ_ONCE(sk->sk_socket);
+	if (sock)
+		ino = SOCK_INODE(sock)->i_ino;
+	rcu_read_unlock();
+	return ino;
+}
+
+/*
  * sockmap_lookup_reverse - the socket that a segment from @sk would be
  * delivered to. The lookup runs under RCU, as on the receive path; a
  * non-NULL return holds a reference (drop it with sock_gen_put(): it may
@@ -72,7 +98,7 @@ unsigned long sockmap_tcp_peer_ino(struct sock *sk)
 	if (!peer)
 		return 0;
 	if (sk_fullsock(peer))
-		ino = sock_i_ino(peer);
+		ino = sockmap_sock_ino(peer);
 	sock_gen_put(peer);
 	return ino;
 }

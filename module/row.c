@@ -9,7 +9,7 @@
  * caller holds a reference to the file, which keeps the socket and its
  * struct sock alive; nothing here is called under a spinlock of ours, so
  * the helpers that take a socket's own locks briefly (unix_peer_get(),
- * unix_inq_len(), sock_i_ino() of a peer) are fine.
+ * unix_inq_len()) are fine.
  */
 
 #include <linux/fs.h>
@@ -400,7 +400,7 @@ static unsigned long sockmap_show_unix(struct seq_file *m, struct sock *sk)
 	col_none(m, COL_CWND, COL_RETRANS);
 
 	if (peer) {
-		peer_ino = sock_i_ino(peer);
+		peer_ino = sockmap_sock_ino(peer);
 		sock_put(peer);
 	}
 	return peer_ino;
