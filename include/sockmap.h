@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+#include <linux/un.h>
 
 /*
  * Bytes that never appear raw in a field, so that every row splits on
@@ -51,8 +52,15 @@ void sockmap_put_tcp_state(struct seq_file *m, int state);
 
 /*
  * module/addr.c - address fields. None of them ever writes whitespace or
- * an empty field.
+ * an empty field. The sockmap_fmt_*() ones write at @p, which must have
+ * room for the longest such field, and return the end: at most 53 bytes
+ * for an INET or INET6 address, SOCKMAP_UNIX_NAME_MAX for a UNIX name
+ * (every byte of sun_path escaped as \ooo).
  */
+#define SOCKMAP_UNIX_NAME_MAX	(4 * UNIX_PATH_MAX)
+char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port);
+char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port);
+char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
 void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port);
 void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
 		       __be16 port);

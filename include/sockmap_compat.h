@@ -23,6 +23,16 @@
 #include <linux/sched.h>
 
 /*
+ * put_unaligned_le64() and friends: 6.12 moved <asm/unaligned.h> to
+ * <linux/unaligned.h>.
+ */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
  * sockmap_task_user_dumpable - whether a task without an mm (a kernel
  * thread, or a task past exit_mm()) may be seen without CAP_SYS_PTRACE.
  * Kernels that have task->user_dumpable (upstream, and Debian's 6.1 and

@@ -87,10 +87,15 @@ static struct seq_file *sockmap_test_seq(struct kunit *test)
 	return m;
 }
 
-/* What was written into @m, as a string (the buffer was zeroed). */
+/*
+ * What was written into @m, as a string. Only the first m->count bytes of
+ * the buffer are output; what lies past them (row.c's word stores may
+ * leave padding there) is not, so the string ends at m->count.
+ */
 static const char *sockmap_test_seq_str(struct kunit *test, struct seq_file *m)
 {
 	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(m));
+	m->buf[m->count] = '\0';
 	return m->buf;
 }
 

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
 #include <linux/string_helpers.h>
+#include <linux/un.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 #include <kunit/visibility.h>
@@ -19,31 +20,56 @@
 #include "sockmap.h"
 
 /*
- * Addresses are on every row, so they are formatted here by hand, straight
- * into the seq_file's buffer (seq_get_buf()/seq_commit()), rather than with
- * a seq_printf() whose format string vsnprintf() would parse again for
- * every row (the benchmark's profile, bench/results.md). When the buffer
- * has less room than the longest address, the field is not written and the
- * buffer is marked overflowed: seq_read_iter() then retries the whole row
- * in an emptier buffer, so the output is the same.
+ * Addresses are on every row, so they are formatted here by hand rather
+ * than with a seq_printf() whose format string vsnprintf() would parse
+ * again for every row (the benchmark's profile, bench/results.md). The
+ * sockmap_fmt_*() functions write at a plain pointer into room the caller
+ * has made sure of (row.c makes room for a whole row at once) and return
+ * the end; the sockmap_put_*() ones put the same into a seq_file. When
+ * its buffer has less room than the longest address, the field is not
+ * written and the buffer is marked overflowed: seq_read_iter() then
+ * retries the whole row in an emptier buffer, so the output is the same.
  */
 
 #define SOCKMAP_INET4_MAX	sizeof("255.255.255.255:65535")
 #define SOCKMAP_INET6_MAX	\
 	sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535")
 
-/* @v (at most 65535) in decimal at @p; returns the end. */
+/*
+ * Room for @max bytes at the end of @m's buffer (and the 7 that the last
+ * word store of a number may write past them), or NULL: the buffer is
+ * then marked overflowed.
+ */
+static char *sockmap_room(struct seq_file *m, size_t max)
+{
+	char *start;
+
+	if (seq_get_buf(m, &start) < max + 7) {
+		seq_commit(m, -1);
+		return NULL;
+	}
+	return start;
+}
+
+/*
+ * @v (at most 65535) in decimal at @p; returns the end. The digits are
+ * shifted into the bottom of a word of spaces, most significant first in
+ * memory, and stored at once: the caller's room must hold 8 bytes at @p,
+ * and the spaces after the digits are either overwritten by what follows
+ * or are the field's padding (row.c).
+ */
 static char *sockmap_fmt_u16(char *p, unsigned int v)
 {
-	char digits[5], *d = digits + sizeof(digits);
+	u64 w = 0x2020202020202020ULL;
+	unsigned int len = 0;
 
 	do {
-		*--d = '0' + v % 10;
+		w = (w << 8) | ('0' + v % 10);
 		v /= 10;
+		len++;
 	} while (v);
-	while (d < digits + sizeof(digits))
-		*p++ = *d++;
-	return p;
+	put_unaligned_le64(w, p);
+	return p + len;
 }
 
 /* The dotted quad of the 4 bytes at @b: 127.0.0.1. */
@@ -58,19 +84,20 @@ static char *sockmap_fmt_ip4(char *p, const u8 *b)
 	return sockmap_fmt_u16(p, b[3]);
 }
 
-/* 127.0.0.1:22222 */
+/* 127.0.0.1:22222, at most SOCKMAP_INET4_MAX - 1 bytes. */
+char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port)
+{
+	p = sockmap_fmt_ip4(p, (const u8 *)&addr);
+	*p++ = ':';
+	return sockmap_fmt_u16(p, ntohs(port));
+}
+
 void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port)
 {
-	char *start, *p;
+	char *start = sockmap_room(m, SOCKMAP_INET4_MAX);
 
-	if (seq_get_buf(m, &start) < SOCKMAP_INET4_MAX) {
-		seq_commit(m, -1);
-		return;
-	}
-	p = sockmap_fmt_ip4(start, (const u8 *)&addr);
-	*p++ = ':';
-	p = sockmap_fmt_u16(p, ntohs(port));
-	seq_commit(m, p - start);
+	if (start)
+		seq_commit(m, sockmap_fmt_inet4(start, addr, port) - start);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet4);
 
@@ -129,27 +156,39 @@ static char *sockmap_fmt_ip6(char *p, const struct in6_addr *a)
 	return p;
 }
 
-/* [::1]:22222, and a v4-mapped address as [::ffff:127.0.0.1]:22222. */
-void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
-		       __be16 port)
+/*
+ * [::1]:22222, and a v4-mapped address as [::ffff:127.0.0.1]:22222; at
+ * most SOCKMAP_INET6_MAX - 1 bytes.
+ */
+char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port)
 {
-	char *start, *p;
-
-	if (seq_get_buf(m, &start) < SOCKMAP_INET6_MAX) {
-		seq_commit(m, -1);
-		return;
-	}
-	p = start;
 	*p++ = '[';
 	p = sockmap_fmt_ip6(p, addr);
 	*p++ = ']';
 	*p++ = ':';
-	p = sockmap_fmt_u16(p, ntohs(port));
-	seq_commit(m, p - start);
+	return sockmap_fmt_u16(p, ntohs(port));
+}
+
+void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
+		       __be16 port)
+{
+	char *start = sockmap_room(m, SOCKMAP_INET6_MAX);
+
+	if (start)
+		seq_commit(m, sockmap_fmt_inet6(start, addr, port) - start);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet6);
 
-/* @len bytes of @s, with the bytes of SOCKMAP_ESCAPE (and NUL) escaped. */
+/*
+ * @len bytes of @s, with the bytes of SOCKMAP_ESCAPE (and NUL) escaped:
+ * at most 4 * @len bytes.
+ */
+static char *sockmap_fmt_escaped(char *p, const char *s, size_t len)
+{
+	return p + string_escape_mem(s, len, p, 4 * len, ESCAPE_OCTAL,
+				     SOCKMAP_ESCAPE);
+}
+
 void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len)
 {
 	seq_escape_mem(m, s, len, ESCAPE_OCTAL, SOCKMAP_ESCAPE);
@@ -157,20 +196,32 @@ void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len)
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_escaped);
 
 /*
- * sockmap_put_unix_path - a UNIX socket's name: @len bytes of sun_path.
- * A path name is NUL-terminated within @len; an abstract name starts with
- * a NUL byte, shown as '@' as /proc/net/unix and ss do, and may contain
- * any byte after it. No name at all (@len <= 0) is "-".
+ * sockmap_fmt_unix_path - a UNIX socket's name: @len bytes of sun_path,
+ * at most SOCKMAP_UNIX_NAME_MAX bytes. A path name is NUL-terminated
+ * within @len; an abstract name starts with a NUL byte, shown as '@' as
+ * /proc/net/unix and ss do, and may contain any byte after it. No name at
+ * all (@len <= 0) is "-".
  */
+char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len)
+{
+	len = min_t(int, len, UNIX_PATH_MAX);
+	if (len <= 0) {
+		*p++ = '-';
+		return p;
+	}
+	if (sun_path[0] == '\0') {
+		*p++ = '@';
+		return sockmap_fmt_escaped(p, sun_path + 1, len - 1);
+	}
+	return sockmap_fmt_escaped(p, sun_path, strnlen(sun_path, len));
+}
+
 void sockmap_put_unix_path(struct seq_file *m, const char *sun_path, int len)
 {
-	if (len <= 0) {
-		seq_putc(m, '-');
-	} else if (sun_path[0] == '\0') {
-		seq_putc(m, '@');
-		sockmap_put_escaped(m, sun_path + 1, len - 1);
-	} else {
-		sockmap_put_escaped(m, sun_path, strnlen(sun_path, len));
-	}
+	char *start = sockmap_room(m, SOCKMAP_UNIX_NAME_MAX);
+
+	if (start)
+		seq_commit(m, sockmap_fmt_unix_path(start, sun_path, len) -
+			      start);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_unix_path);

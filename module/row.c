@@ -69,180 +69,241 @@ static const struct {
 };
 
 /*
- * Writing into the row. Every row goes through these helpers, so they write
- * straight into the seq_file's buffer, inline, instead of calling
- * seq_put_decimal_ull(), seq_puts() and seq_pad() for each field: under
- * profiling (bench/results.md) the calls and their per-field bookkeeping
- * cost more than the walk itself. They keep seq_file's contract: when a
- * field does not fit, the buffer is marked overflowed (count == size) and
- * seq_read_iter() retries the whole row in an emptied or larger buffer.
+ * Writing a row. sockmap_show_row() asks the seq_file once for room for
+ * the longest row there can be (SOCKMAP_ROW_MAX), writes every field at a
+ * plain char pointer, which the helpers below take and return, and
+ * commits the row once. Under profiling (bench/results.md, and its
+ * ablation table) formatting was half of a row's cost, and most of it was
+ * bookkeeping: seq_putc(), seq_pad() and friends load and store the
+ * seq_file's count and size for every byte or field. Here the pointer
+ * stays in a register, padding and short numbers are written a 64-bit
+ * word at a time, and nothing but the row is stored. Without the room,
+ * the buffer is marked overflowed (count == size) and seq_read_iter()
+ * retries the row in an emptied buffer, so the output is the same.
  */
+
+/* The longest number: U64_MAX, or S64_MIN with its sign. */
+#define SOCKMAP_NUMBER_MAX	20
+
+/* The longest %pK: 16 hex digits, "(____ptrval____)" or "pK-error". */
+#define SOCKMAP_POINTER_MAX	16
 
 /*
- * @len bytes at the end of the buffer: seq_write(), inline. The fields are
- * short (a name, an address), so a plain loop beats a call to memcpy().
+ * The longest row: every column counted as a number or as its padded
+ * width (at most 21), with its separator; on top of that the longest
+ * command name and two UNIX names (LOCAL and REMOTE); and 8 bytes that a
+ * word store of padding may write past the last column.
  */
-static __always_inline void row_write(struct seq_file *m, const char *s,
-				      size_t len)
-{
-	char *d = m->buf + m->count;
-	size_t i;
+#define SOCKMAP_ROW_MAX	(NR_COLUMNS * (SOCKMAP_NUMBER_MAX + 2) + \
+			 SOCKMAP_COMM_ESCAPED_LEN + \
+			 2 * SOCKMAP_UNIX_NAME_MAX + 8)
 
-	if (unlikely(m->count + len >= m->size)) {
-		m->count = m->size;
-		return;
-	}
-	for (i = 0; i < len; i++)
-		d[i] = s[i];
-	m->count += len;
-}
+#define SOCKMAP_SPACES	0x2020202020202020ULL
 
-/* One byte: seq_putc(), inline. */
-static __always_inline void row_putc(struct seq_file *m, char c)
+/* @width bytes of spaces at @p, a word at a time: may write 7 more. */
+static __always_inline void row_spaces(char *p, unsigned int width)
 {
-	if (likely(m->count < m->size))
-		m->buf[m->count++] = c;
+	unsigned int i;
+
+	for (i = 0; i < width; i += 8)
+		put_unaligned_le64(SOCKMAP_SPACES, p + i);
 }
 
 /*
- * An unsigned number in decimal, without seq_put_decimal_ull()'s options:
- * count its digits, then write them in place from the last one.
+ * Open column @col at @p: its padding is written first, and the field
+ * over it; col_close() then moves past whichever is longer.
  */
-static __always_inline void row_ull(struct seq_file *m, unsigned long long v)
+static __always_inline char *col_open(char *p, enum sockmap_column col)
 {
-	unsigned long long limit = 10;
-	size_t len = 1;
-	char *p;
+	row_spaces(p, sockmap_columns[col].width);
+	return p;
+}
 
-	for (; len < 20 && v >= limit; len++)
-		limit *= 10;
-	if (unlikely(m->count + len >= m->size)) {
-		m->count = m->size;
-		return;
-	}
-	m->count += len;
-	p = m->buf + m->count;
+/* Close the column opened at @start: pad it, then separate or end. */
+static __always_inline char *col_close(char *p, char *start,
+				       enum sockmap_column col)
+{
+	if (p < start + sockmap_columns[col].width)
+		p = start + sockmap_columns[col].width;
+	*p++ = col == COL_PEER ? '\n' : ' ';
+	return p;
+}
+
+/*
+ * At most @max bytes from a printf format, for the fields only vsnprintf()
+ * can write (%pK) or that are rare. vsnprintf() ends them with a NUL; that
+ * byte is padding, so it is made a space again.
+ */
+static __printf(3, 4) char *row_printf(char *p, size_t max,
+				       const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	p += vscnprintf(p, max + 1, fmt, args);
+	va_end(args);
+	*p = ' ';
+	return p;
+}
+
+/* A NUL-terminated string; the names are short, so byte by byte. */
+static __always_inline char *row_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/*
+ * @v < 10^8 in decimal at @p, in one word store: the digits are shifted
+ * in at the bottom of a word of spaces, most significant first in memory
+ * (the word is stored little-endian). The spaces after them are padding
+ * that the next field or col_close() may keep or overwrite.
+ */
+static __always_inline char *row_short(char *p, u32 v)
+{
+	u64 w = SOCKMAP_SPACES;
+	unsigned int len = 0;
+
 	do {
-		*--p = '0' + v % 10;
+		w = (w << 8) | ('0' + v % 10);
 		v /= 10;
+		len++;
 	} while (v);
+	put_unaligned_le64(w, p);
+	return p + len;
 }
 
-/* Open column @col: what is printed until col_end() is padded to its width. */
-static __always_inline void col_begin(struct seq_file *m,
-				      enum sockmap_column col)
+/* The 8 decimal digits of @v < 10^8, with leading zeros, in one store. */
+static __always_inline char *row_8digits(char *p, u32 v)
 {
-	seq_setwidth(m, sockmap_columns[col].width);
+	u64 w = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		w = (w << 8) | ('0' + v % 10);
+		v /= 10;
+	}
+	put_unaligned_le64(w, p);
+	return p + 8;
 }
 
 /*
- * @n spaces at @p, 1 <= @n <= 24, in at most three stores that may overlap
- * (the first and the last cover the ends): padding is on every column, and
- * a call to memset() for a few bytes costs more than the bytes.
+ * An unsigned number in decimal, as seq_put_decimal_ull() prints it. Most
+ * are below 10^8 (one store); inode and namespace numbers below 10^16 take
+ * two; the rest, which no row has in practice, a digit at a time.
  */
-static __always_inline void row_spaces(char *p, size_t n)
+static __always_inline char *row_ull(char *p, unsigned long long v)
 {
-	static const char spaces[8] = "        ";
+	char digits[SOCKMAP_NUMBER_MAX], *d;
 
-	if (n >= 8) {
-		memcpy(p, spaces, 8);
-		if (n > 16)
-			memcpy(p + 8, spaces, 8);
-		memcpy(p + n - 8, spaces, 8);
-	} else if (n >= 4) {
-		memcpy(p, spaces, 4);
-		memcpy(p + n - 4, spaces, 4);
-	} else {
-		p[0] = ' ';
-		p[n / 2] = ' ';
-		p[n - 1] = ' ';
+	if (likely(v < 100000000))
+		return row_short(p, v);
+	if (v < 10000000000000000ULL) {
+		p = row_short(p, div_u64(v, 100000000));
+		return row_8digits(p, do_div(v, 100000000));
 	}
+	d = digits + sizeof(digits);
+	do {
+		*--d = '0' + do_div(v, 10);
+	} while (v);
+	while (d < digits + sizeof(digits))
+		*p++ = *d++;
+	return p;
 }
 
-/*
- * Close a column: pad it and separate it from the next, or end the row.
- * seq_pad(), with the common case inline.
- */
-static __always_inline void col_end(struct seq_file *m,
-				    enum sockmap_column col)
+static __always_inline char *row_ll(char *p, long long v)
 {
-	if (m->count < m->pad_until) {
-		if (likely(m->pad_until - m->count <= 24 &&
-			   m->pad_until < m->size)) {
-			row_spaces(m->buf + m->count, m->pad_until - m->count);
-			m->count = m->pad_until;
-		} else {
-			seq_pad(m, 0);
-		}
+	if (v < 0) {
+		*p++ = '-';
+		return row_ull(p, -(unsigned long long)v);
 	}
-	row_putc(m, col == COL_PEER ? '\n' : ' ');
+	return row_ull(p, v);
 }
 
-static __always_inline void col_str(struct seq_file *m,
-				    enum sockmap_column col, const char *s)
+/* Whole columns: open, field, close. */
+static __always_inline char *col_str(char *p, enum sockmap_column col,
+				     const char *s)
 {
-	col_begin(m, col);
-	row_write(m, s, strlen(s));
-	col_end(m, col);
+	char *start = col_open(p, col);
+
+	return col_close(row_str(start, s), start, col);
 }
 
-static __always_inline void col_ull(struct seq_file *m,
-				    enum sockmap_column col,
-				    unsigned long long v)
+static __always_inline char *col_ull(char *p, enum sockmap_column col,
+				     unsigned long long v)
 {
-	col_begin(m, col);
-	row_ull(m, v);
-	col_end(m, col);
+	char *start = col_open(p, col);
+
+	return col_close(row_ull(start, v), start, col);
 }
 
-static void col_ll(struct seq_file *m, enum sockmap_column col, long long v)
+static char *col_ll(char *p, enum sockmap_column col, long long v)
 {
-	col_begin(m, col);
-	if (v < 0)
-		row_putc(m, '-');
-	row_ull(m, v < 0 ? -(unsigned long long)v : v);
-	col_end(m, col);
+	char *start = col_open(p, col);
+
+	return col_close(row_ll(start, v), start, col);
 }
 
 /*
  * A name from names.c, or the number it has no name for: what
- * sockmap_put_family() and friends print, without their seq_puts() calls.
+ * sockmap_put_family() and friends print.
  */
-static void col_name(struct seq_file *m, enum sockmap_column col,
-		     const char *name, int nr)
+static char *col_name(char *p, enum sockmap_column col, const char *name,
+		      int nr)
 {
-	if (name)
-		col_str(m, col, name);
-	else
-		col_ll(m, col, nr);
+	return name ? col_str(p, col, name) : col_ll(p, col, nr);
 }
 
 /* A "-" in every column from @first to @last. */
-static void col_none(struct seq_file *m, enum sockmap_column first,
-		     enum sockmap_column last)
+static char *col_none(char *p, enum sockmap_column first,
+		      enum sockmap_column last)
 {
 	enum sockmap_column col;
 
 	for (col = first; col <= last; col++)
-		col_str(m, col, "-");
+		p = col_str(p, col, "-");
+	return p;
 }
 
 /* An inode number, or "-" for 0 (no such socket). */
-static void col_ino(struct seq_file *m, enum sockmap_column col,
-		    unsigned long ino)
+static char *col_ino(char *p, enum sockmap_column col, unsigned long ino)
 {
-	if (ino)
-		col_ull(m, col, ino);
-	else
-		col_str(m, col, "-");
+	return ino ? col_ull(p, col, ino) : col_str(p, col, "-");
+}
+
+/*
+ * sockmap_row_begin - room for a whole row at the end of @m's buffer, or
+ * NULL when there is not: the buffer is then marked overflowed, and
+ * seq_read_iter() shows the row again in an emptied buffer.
+ */
+static char *sockmap_row_begin(struct seq_file *m)
+{
+	char *start;
+
+	if (seq_get_buf(m, &start) < SOCKMAP_ROW_MAX) {
+		seq_commit(m, -1);
+		return NULL;
+	}
+	return start;
+}
+
+/* Commit the row written from @start to @end. */
+static void sockmap_row_end(struct seq_file *m, char *start, char *end)
+{
+	seq_commit(m, end - start);
 }
 
 void sockmap_show_header(struct seq_file *m)
 {
+	char *start = sockmap_row_begin(m), *p = start;
 	enum sockmap_column col;
 
+	if (!start)
+		return;
 	for (col = 0; col < NR_COLUMNS; col++)
-		col_str(m, col, sockmap_columns[col].name);
+		p = col_str(p, col, sockmap_columns[col].name);
+	sockmap_row_end(m, start, p);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_show_header);
 
@@ -259,30 +320,31 @@ static bool sockmap_is_udp(const struct sock *sk)
 }
 
 /* LOCAL and REMOTE of an INET or INET6 socket, as /proc/net/tcp has them. */
-static void sockmap_show_inet_addrs(struct seq_file *m, struct sock *sk)
+static char *sockmap_show_inet_addrs(char *p, struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
+	char *start;
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
 		struct in6_addr local = sk->sk_v6_rcv_saddr;
 		struct in6_addr remote = sk->sk_v6_daddr;
 
-		col_begin(m, COL_LOCAL);
-		sockmap_put_inet6(m, &local, inet->inet_sport);
-		col_end(m, COL_LOCAL);
-		col_begin(m, COL_REMOTE);
-		sockmap_put_inet6(m, &remote, inet->inet_dport);
-		col_end(m, COL_REMOTE);
-		return;
+		start = col_open(p, COL_LOCAL);
+		p = col_close(sockmap_fmt_inet6(start, &local, inet->inet_sport),
+			      start, COL_LOCAL);
+		start = col_open(p, COL_REMOTE);
+		return col_close(sockmap_fmt_inet6(start, &remote,
+						   inet->inet_dport),
+				 start, COL_REMOTE);
 	}
 #endif
-	col_begin(m, COL_LOCAL);
-	sockmap_put_inet4(m, inet->inet_rcv_saddr, inet->inet_sport);
-	col_end(m, COL_LOCAL);
-	col_begin(m, COL_REMOTE);
-	sockmap_put_inet4(m, inet->inet_daddr, inet->inet_dport);
-	col_end(m, COL_REMOTE);
+	start = col_open(p, COL_LOCAL);
+	p = col_close(sockmap_fmt_inet4(start, inet->inet_rcv_saddr,
+					inet->inet_sport), start, COL_LOCAL);
+	start = col_open(p, COL_REMOTE);
+	return col_close(sockmap_fmt_inet4(start, inet->inet_daddr,
+					   inet->inet_dport), start, COL_REMOTE);
 }
 
 /*
@@ -290,120 +352,117 @@ static void sockmap_show_inet_addrs(struct seq_file *m, struct sock *sk)
  * bytes not yet acknowledged by the peer, as in /proc/net/tcp; for a
  * listener, the accept queue and its limit, as ss shows them.
  */
-static void sockmap_show_tcp_queues(struct seq_file *m, struct sock *sk,
-				    int state)
+static char *sockmap_show_tcp_queues(char *p, struct sock *sk, int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
 	if (state == TCP_LISTEN) {
-		col_ull(m, COL_RXQ, READ_ONCE(sk->sk_ack_backlog));
-		col_ull(m, COL_TXQ, READ_ONCE(sk->sk_max_ack_backlog));
-		return;
+		p = col_ull(p, COL_RXQ, READ_ONCE(sk->sk_ack_backlog));
+		return col_ull(p, COL_TXQ, READ_ONCE(sk->sk_max_ack_backlog));
 	}
 	/* Unlocked, rcv_nxt - copied_seq can be transiently negative. */
-	col_ull(m, COL_RXQ, max_t(int, READ_ONCE(tp->rcv_nxt) -
-				       READ_ONCE(tp->copied_seq), 0));
-	col_ull(m, COL_TXQ, (u32)(READ_ONCE(tp->write_seq) -
-				  READ_ONCE(tp->snd_una)));
+	p = col_ull(p, COL_RXQ, max_t(int, READ_ONCE(tp->rcv_nxt) -
+					   READ_ONCE(tp->copied_seq), 0));
+	return col_ull(p, COL_TXQ, (u32)(READ_ONCE(tp->write_seq) -
+					 READ_ONCE(tp->snd_una)));
 }
 
 /* CWND, SSTHRESH, SRTT_US and RETRANS: what ss -ti shows, labelled. */
-static void sockmap_show_tcp_stats(struct seq_file *m, struct sock *sk)
+static char *sockmap_show_tcp_stats(char *p, struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
-	col_ull(m, COL_CWND, tcp_snd_cwnd(tp));
+	p = col_ull(p, COL_CWND, tcp_snd_cwnd(tp));
 	/* Like /proc/net/tcp: -1 while still in the initial slow start. */
 	if (tcp_in_initial_slowstart(tp))
-		col_ll(m, COL_SSTHRESH, -1);
+		p = col_ll(p, COL_SSTHRESH, -1);
 	else
-		col_ull(m, COL_SSTHRESH, READ_ONCE(tp->snd_ssthresh));
+		p = col_ull(p, COL_SSTHRESH, READ_ONCE(tp->snd_ssthresh));
 	/* srtt_us holds 8 times the smoothed RTT (RFC 6298's fixed point). */
-	col_ull(m, COL_SRTT, READ_ONCE(tp->srtt_us) >> 3);
-	col_ull(m, COL_RETRANS, READ_ONCE(tp->total_retrans));
+	p = col_ull(p, COL_SRTT, READ_ONCE(tp->srtt_us) >> 3);
+	return col_ull(p, COL_RETRANS, READ_ONCE(tp->total_retrans));
 }
 
 /*
- * STATE .. RETRANS of an INET/INET6 socket; returns the PEER inode.
- * UDP and raw sockets use the TCP state names too, as /proc/net/udp does.
+ * STATE .. RETRANS of an INET/INET6 socket, and its PEER inode in
+ * *@peer_ino. UDP and raw sockets use the TCP state names too, as
+ * /proc/net/udp does.
  */
-static unsigned long sockmap_show_inet(struct seq_file *m, struct sock *sk)
+static char *sockmap_show_inet(char *p, struct sock *sk,
+			       unsigned long *peer_ino)
 {
 	int state = inet_sk_state_load(sk);
 
-	col_name(m, COL_STATE, sockmap_tcp_state_name(state), state);
-	sockmap_show_inet_addrs(m, sk);
+	p = col_name(p, COL_STATE, sockmap_tcp_state_name(state), state);
+	p = sockmap_show_inet_addrs(p, sk);
 
 	if (sockmap_is_tcp(sk)) {
-		sockmap_show_tcp_queues(m, sk, state);
-		sockmap_show_tcp_stats(m, sk);
-		return sockmap_tcp_peer_ino(sk);
+		p = sockmap_show_tcp_queues(p, sk, state);
+		*peer_ino = sockmap_tcp_peer_ino(sk);
+		return sockmap_show_tcp_stats(p, sk);
 	}
 	if (sockmap_is_udp(sk))
-		col_ull(m, COL_RXQ, max_t(int, udp_rqueue_get(sk), 0));
+		p = col_ull(p, COL_RXQ, max_t(int, udp_rqueue_get(sk), 0));
 	else
-		col_ull(m, COL_RXQ, sk_rmem_alloc_get(sk));
-	col_ull(m, COL_TXQ, sk_wmem_alloc_get(sk));
-	col_none(m, COL_CWND, COL_RETRANS);
-	return 0;
-}
-
-/* A UNIX socket's bound name, or "-". The name lives as long as @sk does. */
-static void sockmap_put_unix_name(struct seq_file *m, struct sock *sk)
-{
-	/* Paired with the smp_store_release() in af_unix's bind. */
-	const struct unix_address *addr = smp_load_acquire(&unix_sk(sk)->addr);
-
-	if (!addr) {
-		row_putc(m, '-');
-		return;
-	}
-	sockmap_put_unix_path(m, addr->name->sun_path,
-			      addr->len - offsetof(struct sockaddr_un,
-						   sun_path));
+		p = col_ull(p, COL_RXQ, sk_rmem_alloc_get(sk));
+	p = col_ull(p, COL_TXQ, sk_wmem_alloc_get(sk));
+	return col_none(p, COL_CWND, COL_RETRANS);
 }
 
 /*
- * STATE .. RETRANS of a UNIX socket; returns the PEER inode.
+ * A UNIX socket's bound name, or "-", as column @col. The name lives as
+ * long as @sk does.
+ */
+static char *sockmap_show_unix_name(char *p, enum sockmap_column col,
+				    struct sock *sk)
+{
+	/* Paired with the smp_store_release() in af_unix's bind. */
+	const struct unix_address *addr =
+		sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
+	char *start = col_open(p, col);
+
+	if (!addr)
+		return col_close(row_str(start, "-"), start, col);
+	p = sockmap_fmt_unix_path(start, addr->name->sun_path,
+				  addr->len - offsetof(struct sockaddr_un,
+						       sun_path));
+	return col_close(p, start, col);
+}
+
+/*
+ * STATE .. RETRANS of a UNIX socket, and its PEER inode in *@peer_ino.
  *
  * unix_peer_get() takes a reference to the peer under the socket's state
  * lock; it keeps the peer's name alive until the sock_put() below.
  * Queues are those of unix_diag, hence of ss.
  */
-static unsigned long sockmap_show_unix(struct seq_file *m, struct sock *sk)
+static char *sockmap_show_unix(char *p, struct sock *sk,
+			       unsigned long *peer_ino)
 {
 	struct sock *peer = unix_peer_get(sk);
-	unsigned long peer_ino = 0;
+	bool listening = READ_ONCE(sk->sk_state) == TCP_LISTEN;
 
-	if (READ_ONCE(sk->sk_state) == TCP_LISTEN)
-		col_str(m, COL_STATE, "LISTEN");
+	if (listening)
+		p = col_str(p, COL_STATE, "LISTEN");
 	else
-		col_str(m, COL_STATE, peer ? "CONNECTED" : "UNCONNECTED");
+		p = col_str(p, COL_STATE, peer ? "CONNECTED" : "UNCONNECTED");
+	p = sockmap_show_unix_name(p, COL_LOCAL, sk);
+	p = sockmap_show_unix_name(p, COL_REMOTE, peer);
 
-	col_begin(m, COL_LOCAL);
-	sockmap_put_unix_name(m, sk);
-	col_end(m, COL_LOCAL);
-	col_begin(m, COL_REMOTE);
-	if (peer)
-		sockmap_put_unix_name(m, peer);
-	else
-		row_putc(m, '-');
-	col_end(m, COL_REMOTE);
-
-	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
-		col_ull(m, COL_RXQ, skb_queue_len_lockless(&sk->sk_receive_queue));
-		col_ull(m, COL_TXQ, READ_ONCE(sk->sk_max_ack_backlog));
+	if (listening) {
+		p = col_ull(p, COL_RXQ,
+			    skb_queue_len_lockless(&sk->sk_receive_queue));
+		p = col_ull(p, COL_TXQ, READ_ONCE(sk->sk_max_ack_backlog));
 	} else {
-		col_ull(m, COL_RXQ, max_t(long, unix_inq_len(sk), 0));
-		col_ull(m, COL_TXQ, max_t(long, unix_outq_len(sk), 0));
+		p = col_ull(p, COL_RXQ, max_t(long, unix_inq_len(sk), 0));
+		p = col_ull(p, COL_TXQ, max_t(long, unix_outq_len(sk), 0));
 	}
-	col_none(m, COL_CWND, COL_RETRANS);
 
 	if (peer) {
-		peer_ino = sockmap_sock_ino(peer);
+		*peer_ino = sockmap_sock_ino(peer);
 		sock_put(peer);
 	}
-	return peer_ino;
+	return col_none(p, COL_CWND, COL_RETRANS);
 }
 
 /*
@@ -423,24 +482,21 @@ static void sockmap_getsockname(struct socket *sock,
 
 /*
  * LOCAL of a netlink socket (its port id) or a packet socket (interface
- * and ethertype it is bound to), from sockmap_getsockname().
+ * and ethertype it is bound to), from sockmap_getsockname(): at most
+ * IFNAMSIZ - 1 + 7 bytes.
  */
-static void sockmap_put_sockname(struct seq_file *m, struct sock *sk,
-				 const struct sockaddr_storage *ss)
+static char *sockmap_fmt_sockname(char *p, struct sock *sk,
+				  const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)ss;
 	const struct sockaddr_nl *snl = (const struct sockaddr_nl *)ss;
 	char ifname[IFNAMSIZ] = "*";
 	struct net_device *dev;
 
-	if (ss->ss_family == AF_NETLINK) {
-		seq_put_decimal_ull(m, "", snl->nl_pid);
-		return;
-	}
-	if (ss->ss_family != AF_PACKET) {
-		row_putc(m, '-');
-		return;
-	}
+	if (ss->ss_family == AF_NETLINK)
+		return row_ull(p, snl->nl_pid);
+	if (ss->ss_family != AF_PACKET)
+		return row_str(p, "-");
 	if (sll->sll_ifindex) {
 		rcu_read_lock();
 		dev = dev_get_by_index_rcu(sock_net(sk), sll->sll_ifindex);
@@ -448,22 +504,23 @@ static void sockmap_put_sockname(struct seq_file *m, struct sock *sk,
 			strscpy(ifname, dev->name, sizeof(ifname));
 		rcu_read_unlock();
 	}
-	seq_printf(m, "%s:0x%04x", ifname, ntohs(sll->sll_protocol));
+	return row_printf(p, IFNAMSIZ + 7, "%s:0x%04x", ifname,
+			  ntohs(sll->sll_protocol));
 }
 
 /* STATE .. RETRANS of any other family; there is never a PEER. */
-static unsigned long sockmap_show_other(struct seq_file *m, struct sock *sk,
-					const struct sockaddr_storage *ss)
+static char *sockmap_show_other(char *p, struct sock *sk,
+				const struct sockaddr_storage *ss)
 {
-	col_str(m, COL_STATE, "-");
-	col_begin(m, COL_LOCAL);
-	sockmap_put_sockname(m, sk, ss);
-	col_end(m, COL_LOCAL);
-	col_str(m, COL_REMOTE, "-");
-	col_ull(m, COL_RXQ, sk_rmem_alloc_get(sk));
-	col_ull(m, COL_TXQ, sk_wmem_alloc_get(sk));
-	col_none(m, COL_CWND, COL_RETRANS);
-	return 0;
+	char *start;
+
+	p = col_str(p, COL_STATE, "-");
+	start = col_open(p, COL_LOCAL);
+	p = col_close(sockmap_fmt_sockname(start, sk, ss), start, COL_LOCAL);
+	p = col_str(p, COL_REMOTE, "-");
+	p = col_ull(p, COL_RXQ, sk_rmem_alloc_get(sk));
+	p = col_ull(p, COL_TXQ, sk_wmem_alloc_get(sk));
+	return col_none(p, COL_CWND, COL_RETRANS);
 }
 
 /*
@@ -481,21 +538,39 @@ static int sockmap_protocol(struct sock *sk, const struct sockaddr_storage *ss)
 	return sk->sk_protocol;
 }
 
-/* SOCK .. PROTO: where the struct sock is and what it is. */
-static void sockmap_show_identity(struct seq_file *m, struct sock *sk,
-				  const struct sockaddr_storage *ss)
+/* PROTO: a packet socket's ethertype in hex, else a name or the number. */
+static char *sockmap_show_proto(char *p, struct sock *sk,
+				const struct sockaddr_storage *ss)
 {
-	col_begin(m, COL_SOCK);
-	/* %pK: kptr_restrict decides, exactly as for /proc/net/tcp. */
-	seq_printf(m, "%pK", sk);
-	col_end(m, COL_SOCK);
-	col_ull(m, COL_NETNS, sock_net(sk)->ns.inum);
-	col_name(m, COL_FAMILY, sockmap_family_name(sk->sk_family),
-		 sk->sk_family);
-	col_name(m, COL_TYPE, sockmap_type_name(sk->sk_type), sk->sk_type);
-	col_begin(m, COL_PROTO);
-	sockmap_put_proto(m, sk->sk_family, sockmap_protocol(sk, ss));
-	col_end(m, COL_PROTO);
+	int protocol = sockmap_protocol(sk, ss);
+	char *start;
+
+	if (sk->sk_family != AF_PACKET)
+		return col_name(p, COL_PROTO,
+				sockmap_proto_name(sk->sk_family, protocol),
+				protocol);
+	/* In network byte order: what sockmap_put_proto() prints. */
+	start = col_open(p, COL_PROTO);
+	p = row_printf(start, 6, "0x%04x", ntohs((__force __be16)protocol));
+	return col_close(p, start, COL_PROTO);
+}
+
+/*
+ * SOCK .. PROTO: where the struct sock is and what it is. SOCK goes
+ * through %pK, so kptr_restrict decides exactly as for /proc/net/tcp.
+ */
+static char *sockmap_show_identity(char *p, struct sock *sk,
+				   const struct sockaddr_storage *ss)
+{
+	char *start = col_open(p, COL_SOCK);
+
+	p = row_printf(start, SOCKMAP_POINTER_MAX, "%pK", sk);
+	p = col_close(p, start, COL_SOCK);
+	p = col_ull(p, COL_NETNS, sock_net(sk)->ns.inum);
+	p = col_name(p, COL_FAMILY, sockmap_family_name(sk->sk_family),
+		     sk->sk_family);
+	p = col_name(p, COL_TYPE, sockmap_type_name(sk->sk_type), sk->sk_type);
+	return sockmap_show_proto(p, sk, ss);
 }
 
 /*
@@ -522,36 +597,35 @@ static uid_t sockmap_reader_uid(struct seq_file *m, kuid_t uid)
 }
 
 /*
- * sockmap_show_socket - columns INODE .. PEER for @file, which must be a
- * socket. The caller holds a reference to @file.
+ * sockmap_fmt_socket - columns INODE .. PEER for @file, which must be a
+ * socket, at @p; returns the end. The caller holds a reference to @file.
  */
-void sockmap_show_socket(struct seq_file *m, struct file *file)
+static char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file)
 {
 	struct socket *sock = sock_from_file(file);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
 	struct sockaddr_storage name = { .ss_family = AF_UNSPEC };
-	unsigned long peer_ino;
+	unsigned long peer_ino = 0;
 
-	col_ull(m, COL_INODE, file_inode(file)->i_ino);
+	p = col_ull(p, COL_INODE, file_inode(file)->i_ino);
 	if (!sk) {
 		/* A socket whose protocol has let go of it already. */
-		col_none(m, COL_SOCK, COL_PEER);
-		return;
+		return col_none(p, COL_SOCK, COL_PEER);
 	}
 	if (sockmap_wants_sockname(sk))
 		sockmap_getsockname(sock, &name);
-	sockmap_show_identity(m, sk, &name);
+	p = sockmap_show_identity(p, sk, &name);
 
 	switch (sk->sk_family) {
 	case AF_INET:
 	case AF_INET6:
-		peer_ino = sockmap_show_inet(m, sk);
+		p = sockmap_show_inet(p, sk, &peer_ino);
 		break;
 	case AF_UNIX:
-		peer_ino = sockmap_show_unix(m, sk);
+		p = sockmap_show_unix(p, sk, &peer_ino);
 		break;
 	default:
-		peer_ino = sockmap_show_other(m, sk, &name);
+		p = sockmap_show_other(p, sk, &name);
 		break;
 	}
 
@@ -561,8 +635,20 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 	 * the socket is released, which cannot happen while we hold @file;
 	 * until then that inode is @file's own.
 	 */
-	col_ull(m, COL_UID, sockmap_reader_uid(m, file_inode(file)->i_uid));
-	col_ino(m, COL_PEER, peer_ino);
+	p = col_ull(p, COL_UID, sockmap_reader_uid(m, file_inode(file)->i_uid));
+	return col_ino(p, COL_PEER, peer_ino);
+}
+
+/*
+ * sockmap_show_socket - columns INODE .. PEER for @file, which must be a
+ * socket. The caller holds a reference to @file.
+ */
+void sockmap_show_socket(struct seq_file *m, struct file *file)
+{
+	char *start = sockmap_row_begin(m);
+
+	if (start)
+		sockmap_row_end(m, start, sockmap_fmt_socket(m, start, file));
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
 
@@ -573,8 +659,12 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 		      unsigned int fd, struct file *file)
 {
-	col_ull(m, COL_PID, pid);
-	col_str(m, COL_COMM, comm);
-	col_ull(m, COL_FD, fd);
-	sockmap_show_socket(m, file);
+	char *start = sockmap_row_begin(m), *p = start;
+
+	if (!start)
+		return;
+	p = col_ull(p, COL_PID, pid);
+	p = col_str(p, COL_COMM, comm);
+	p = col_ull(p, COL_FD, fd);
+	sockmap_row_end(m, start, sockmap_fmt_socket(m, p, file));
 }
