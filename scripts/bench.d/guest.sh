@@ -17,6 +17,10 @@
 #	bench_slow_reps=3		... of which ss and lsof join only this
 #					many when N >= 100000
 #	bench_tools=sockmap,procnet,copy,ss,lsof	which tools to time
+#	bench_ablate=NAME,...		at the largest N, also time
+#					/bench/ablate/NAME.ko (sockmap with one
+#					part taken out) in every round, as the
+#					tool "ablate-NAME"
 #	bench_profile=0|1		1: also profile one read of /proc/sockmap
 #					at the largest N with perf (between
 #					"@@profile-begin@@" and "@@profile-end@@")
@@ -36,6 +40,7 @@ REPS=${bench_reps:-5}
 SLOW_REPS=${bench_slow_reps:-3}
 PROFILE=${bench_profile:-0}
 COMPARE=${bench_compare:-0}
+ABLATE=$(echo "${bench_ablate:-}" | tr , ' ')
 LAST=$(echo "$SIZES" | awk '{ print $NF }')
 FARM=
 ZOO=
@@ -44,7 +49,7 @@ ZOO=
 TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,ss,lsof}" | tr , ' ')
 cmd_of() {
 	case $1 in
-	sockmap) echo "cat /proc/sockmap" ;;
+	sockmap | ablate-*) echo "cat /proc/sockmap" ;;
 	procnet) echo "cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /proc/net/unix" ;;
 	copy) echo "cat /tmp/sockmap.saved" ;;
 	exec) echo "true" ;;
@@ -149,6 +154,30 @@ compare() {
 	[ "$status" = identical ]
 }
 
+# with_module KO CMD... - run CMD with KO loaded in place of sockmap.ko.
+with_module() {
+	ko=$1
+	shift
+	rmmod sockmap || die "cannot unload sockmap"
+	insmod "$ko" || die "cannot load $ko"
+	status=0
+	"$@" || status=$?
+	rmmod sockmap || die "cannot unload $ko"
+	insmod /sockmap.ko || die "cannot reload sockmap.ko"
+	return "$status"
+}
+
+# ablations N - the lines each ablation module printed (a warm-up), which
+# must be as many as sockmap's: each still walks every row.
+ablations() {
+	want=$(wc -l </tmp/sockmap.saved)
+	for name in $ABLATE; do
+		with_module "/bench/ablate/$name.ko" rows "$1" "ablate-$name"
+		got=$(wc -l </tmp/out.txt)
+		[ "$got" = "$want" ] || die "ablate-$name printed $got lines, sockmap $want"
+	done
+}
+
 profile() {
 	echo "@@profile-begin@@"
 	perf record -q -e cpu-clock -F 10000 -g -o /tmp/perf.data \
@@ -190,6 +219,7 @@ for n in $SIZES; do
 	for tool in $TOOLS; do
 		rows "$n" "$tool"
 	done
+	[ "$n" = "$LAST" ] && ablations "$n"
 	# Round after round, each tool once: a change in the host's load
 	# then hits every tool alike instead of whichever ran at the time.
 	for round in $(seq "$REPS"); do
@@ -199,6 +229,10 @@ for n in $SIZES; do
 			ss | lsof) [ "$n" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
 			esac
 			timed "$n" "$tool"
+		done
+		[ "$n" = "$LAST" ] || continue
+		for name in $ABLATE; do
+			with_module "/bench/ablate/$name.ko" timed "$n" "ablate-$name"
 		done
 	done
 	echo "mem $n $(/bench/memprobe /proc/sockmap)"

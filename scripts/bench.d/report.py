@@ -34,6 +34,7 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 def parse(path):
     info, rows, times, mem, checks = {}, {}, defaultdict(dict), {}, {}
+    info["ablate"] = {}
     with open(path) as f:
         for line in f:
             w = line.split()
@@ -45,6 +46,8 @@ def parse(path):
                 times[int(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
             elif len(w) >= 3 and w[0] == "mem":
                 mem[int(w[1])] = dict(kv.split("=") for kv in w[3:])
+            elif len(w) >= 2 and w[0] == "ablate":
+                info["ablate"][w[1]] = " ".join(w[2:])
             elif len(w) >= 2 and w[0] == "check":
                 checks[int(w[1])] = " ".join(w[2:])
     return info, rows, times, mem, checks
@@ -128,6 +131,8 @@ def report(info, rows, times, mem, checks):
                        f"N={n:,}: {c}" for n, c in sorted(checks.items())) + ".")
         out.append("")
 
+    out.extend(ablation_table(info["ablate"], sizes, med))
+
     if mem:
         out.append("Memory while reading /proc/sockmap once in 4 KiB read()s "
                    "(`memprobe`: /proc/meminfo sampled before open, every 1 MiB read, "
@@ -144,6 +149,32 @@ def report(info, rows, times, mem, checks):
                        f"{m['avail_max_drop_kB']} |")
         out.append("")
     return sizes, med, "\n".join(out)
+
+
+def ablation_table(ablate, sizes, med):
+    """What each part of a row costs: the real module against the ablations."""
+    n = sizes[-1]
+    names = [a for a in ablate if (n, f"ablate-{a}") in med]
+    if not names or (n, "sockmap") not in med:
+        return []
+    full = med[n, "sockmap"]
+    floor = med.get((n, "procnet"))
+
+    def of_floor(v):
+        return f"{v / floor:.2f}×" if floor else "-"
+
+    out = [f"What each part of a row costs at N = {n:,}: modules built from this tree with "
+           "one part taken out (`scripts/bench.d/ablate/NAME.patch`, not correct modules, "
+           "timed only), in the same rounds as the tools above.",
+           "",
+           "| module | what it leaves out | median ms | sockmap − it (ms) | it / floor |",
+           "|---|---|---:|---:|---:|",
+           f"| sockmap | nothing | {ms(full)} | - | {of_floor(full)} |"]
+    for a in names:
+        v = med[n, f"ablate-{a}"]
+        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | {of_floor(v)} |")
+    out.append("")
+    return out
 
 
 def plot(sizes, med, info, path):
