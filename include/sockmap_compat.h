@@ -24,9 +24,9 @@
 
 /*
  * put_unaligned_le64() and friends: 6.12 moved <asm/unaligned.h> to
- * <linux/unaligned.h>.
+ * <linux/unaligned.h> (Kbuild looks for the file).
  */
-#if __has_include(<linux/unaligned.h>)
+#ifdef SOCKMAP_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

@@ -409,6 +409,13 @@ static char *sockmap_show_inet(char *p, struct sock *sk,
 	return col_none(p, COL_CWND, COL_RETRANS);
 }
 
+/* The address a UNIX socket (or none) is bound to, or NULL. */
+static const struct unix_address *sockmap_unix_addr(struct sock *sk)
+{
+	/* Paired with the smp_store_release() in af_unix's bind. */
+	return sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
+}
+
 /*
  * A UNIX socket's bound name, or "-", as column @col. The name lives as
  * long as @sk does.
@@ -416,9 +423,7 @@ static char *sockmap_show_inet(char *p, struct sock *sk,
 static char *sockmap_show_unix_name(char *p, enum sockmap_column col,
 				    struct sock *sk)
 {
-	/* Paired with the smp_store_release() in af_unix's bind. */
-	const struct unix_address *addr =
-		sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
+	const struct unix_address *addr = sockmap_unix_addr(sk);
 	char *start = col_open(p, col);
 
 	if (!addr)
