@@ -1148,6 +1148,56 @@ static void sockmap_test_unix_named_rows(struct kunit *test)
 	EXPECT_FIELD(test, row, F_RXQ, "0");
 }
 
+/*
+ * The longest names a row can hold: two abstract UNIX names of 107 bytes
+ * that each need escaping (\040 for every space), as LOCAL and REMOTE of
+ * one row, 429 and 426 bytes. row.c makes room for the longest row once;
+ * these must come out whole and exact.
+ */
+static void sockmap_test_unix_longest_names(struct kunit *test)
+{
+	struct sockaddr_un sun[2] = { { .sun_family = AF_UNIX },
+				      { .sun_family = AF_UNIX } };
+	int len = sizeof(struct sockaddr_un);
+	struct sockmap_test_row *row;
+	struct file *a, *b;
+	char *want[2];
+	int i, j;
+
+	/* Arrange: names NUL + 107 spaces, the second ending in 'x' */
+	for (i = 0; i < 2; i++) {
+		memset(sun[i].sun_path + 1, ' ', UNIX_PATH_MAX - 1);
+		want[i] = kunit_kzalloc(test, SOCKMAP_UNIX_NAME_MAX + 1,
+					GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, want[i]);
+		want[i][0] = '@';
+		for (j = 1; j < UNIX_PATH_MAX; j++)
+			strcat(want[i], "\\040");
+	}
+	sun[1].sun_path[UNIX_PATH_MAX - 1] = 'x';
+	strcpy(want[1] + strlen(want[1]) - 4, "x");
+	a = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	b = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(a),
+					  (struct sockaddr *)&sun[0], len), 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(b),
+					  (struct sockaddr *)&sun[1], len), 0);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(a),
+					     (struct sockaddr *)&sun[1], len, 0),
+			0);
+
+	/* Act */
+	row = sockmap_test_render(test, a);
+
+	/* Assert */
+	KUNIT_EXPECT_EQ(test, strlen(row->field[F_LOCAL]), 1 + 4 * 107);
+	KUNIT_EXPECT_STREQ(test, row->field[F_LOCAL], want[0]);
+	KUNIT_EXPECT_EQ(test, strlen(row->field[F_REMOTE]), 1 + 4 * 106 + 1);
+	KUNIT_EXPECT_STREQ(test, row->field[F_REMOTE], want[1]);
+	EXPECT_FIELD(test, row, F_STATE, "CONNECTED");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(b));
+}
+
 /* A netlink socket: LOCAL is its port id, as /proc/net/netlink has it. */
 static void sockmap_test_netlink_row(struct kunit *test)
 {
@@ -1644,6 +1694,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_udp_rows),
 	KUNIT_CASE(sockmap_test_unix_pair_rows),
 	KUNIT_CASE(sockmap_test_unix_named_rows),
+	KUNIT_CASE(sockmap_test_unix_longest_names),
 	KUNIT_CASE(sockmap_test_netlink_row),
 	KUNIT_CASE(sockmap_test_packet_rows),
 	KUNIT_CASE(sockmap_test_cursor),
