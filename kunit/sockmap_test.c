@@ -1175,7 +1175,7 @@ static void sockmap_test_unix_longest_names(struct kunit *test)
 			strcat(want[i], "\\040");
 	}
 	sun[1].sun_path[UNIX_PATH_MAX - 1] = 'x';
-	strcpy(want[1] + strlen(want[1]) - 4, "x");
+	strscpy(want[1] + strlen(want[1]) - 4, "x", 2);
 	a = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
 	b = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(a),
