@@ -51,6 +51,28 @@ void sockmap_put_proto(struct seq_file *m, int family, int protocol);
 void sockmap_put_tcp_state(struct seq_file *m, int state);
 
 /*
+ * sockmap_fmt_small - @v < 10^8 in decimal at @p, in one word store;
+ * returns the end of the digits. They are shifted in at the bottom of a
+ * word of spaces, most significant first in memory (the word is stored
+ * little-endian), so @p must have room for 8 bytes; the spaces after the
+ * digits are overwritten by what follows or are the field's padding.
+ * Numbers are on every row (row.c), and so are ports (addr.c).
+ */
+static inline char *sockmap_fmt_small(char *p, u32 v)
+{
+	u64 w = 0x2020202020202020ULL;
+	unsigned int len = 0;
+
+	do {
+		w = (w << 8) | ('0' + v % 10);
+		v /= 10;
+		len++;
+	} while (v);
+	put_unaligned_le64(w, p);
+	return p + len;
+}
+
+/*
  * module/addr.c - address fields. None of them ever writes whitespace or
  * an empty field. The sockmap_fmt_*() ones write at @p, which must have
  * room for the longest such field, and return the end: at most 53 bytes

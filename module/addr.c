@@ -51,37 +51,16 @@ static char *sockmap_room(struct seq_file *m, size_t max)
 	return start;
 }
 
-/*
- * @v (at most 65535) in decimal at @p; returns the end. The digits are
- * shifted into the bottom of a word of spaces, most significant first in
- * memory, and stored at once: the caller's room must hold 8 bytes at @p,
- * and the spaces after the digits are either overwritten by what follows
- * or are the field's padding (row.c).
- */
-static char *sockmap_fmt_u16(char *p, unsigned int v)
-{
-	u64 w = 0x2020202020202020ULL;
-	unsigned int len = 0;
-
-	do {
-		w = (w << 8) | ('0' + v % 10);
-		v /= 10;
-		len++;
-	} while (v);
-	put_unaligned_le64(w, p);
-	return p + len;
-}
-
 /* The dotted quad of the 4 bytes at @b: 127.0.0.1. */
 static char *sockmap_fmt_ip4(char *p, const u8 *b)
 {
-	p = sockmap_fmt_u16(p, b[0]);
+	p = sockmap_fmt_small(p, b[0]);
 	*p++ = '.';
-	p = sockmap_fmt_u16(p, b[1]);
+	p = sockmap_fmt_small(p, b[1]);
 	*p++ = '.';
-	p = sockmap_fmt_u16(p, b[2]);
+	p = sockmap_fmt_small(p, b[2]);
 	*p++ = '.';
-	return sockmap_fmt_u16(p, b[3]);
+	return sockmap_fmt_small(p, b[3]);
 }
 
 /* 127.0.0.1:22222, at most SOCKMAP_INET4_MAX - 1 bytes. */
@@ -89,7 +68,7 @@ char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port)
 {
 	p = sockmap_fmt_ip4(p, (const u8 *)&addr);
 	*p++ = ':';
-	return sockmap_fmt_u16(p, ntohs(port));
+	return sockmap_fmt_small(p, ntohs(port));
 }
 
 void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port)
@@ -166,7 +145,7 @@ char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port)
 	p = sockmap_fmt_ip6(p, addr);
 	*p++ = ']';
 	*p++ = ':';
-	return sockmap_fmt_u16(p, ntohs(port));
+	return sockmap_fmt_small(p, ntohs(port));
 }
 
 void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,

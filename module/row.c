@@ -154,26 +154,6 @@ static __always_inline char *row_str(char *p, const char *s)
 	return p;
 }
 
-/*
- * @v < 10^8 in decimal at @p, in one word store: the digits are shifted
- * in at the bottom of a word of spaces, most significant first in memory
- * (the word is stored little-endian). The spaces after them are padding
- * that the next field or col_close() may keep or overwrite.
- */
-static __always_inline char *row_short(char *p, u32 v)
-{
-	u64 w = SOCKMAP_SPACES;
-	unsigned int len = 0;
-
-	do {
-		w = (w << 8) | ('0' + v % 10);
-		v /= 10;
-		len++;
-	} while (v);
-	put_unaligned_le64(w, p);
-	return p + len;
-}
-
 /* The 8 decimal digits of @v < 10^8, with leading zeros, in one store. */
 static __always_inline char *row_8digits(char *p, u32 v)
 {
@@ -198,9 +178,9 @@ static __always_inline char *row_ull(char *p, unsigned long long v)
 	char digits[SOCKMAP_NUMBER_MAX], *d;
 
 	if (likely(v < 100000000))
-		return row_short(p, v);
+		return sockmap_fmt_small(p, v);
 	if (v < 10000000000000000ULL) {
-		p = row_short(p, div_u64(v, 100000000));
+		p = sockmap_fmt_small(p, div_u64(v, 100000000));
 		return row_8digits(p, do_div(v, 100000000));
 	}
 	d = digits + sizeof(digits);
