@@ -65,9 +65,9 @@ vm_need_packages() {
 #	KDIR	its headers, to build modules against
 #	VMLINUZ	its bootable image
 vm_kernel() {
-	KROOT=$(kernel_root "$1")
-	KDIR=$(kernel_kdir "$KROOT")
-	VMLINUZ=$(kernel_vmlinuz "$KROOT")
+	KROOT=$(kernel_root "$1") || exit 1
+	KDIR=$(kernel_kdir "$KROOT") || exit 1
+	VMLINUZ=$(kernel_vmlinuz "$KROOT") || exit 1
 	KREL=${VMLINUZ##*/vmlinuz-}
 	log "kernel $KREL ($1)"
 }
