@@ -7,7 +7,10 @@
 #   make install         install it for the running kernel (then: modprobe sockmap);
 #                        KVER=... KDIR=... for another installed kernel
 #   make demo            boot Debian's 6.12 kernel in QEMU and show /proc/sockmap
-#   make check           every test: KUnit (UML), VM checks on 6.1 and 6.12, stress
+#   make check           every test: KUnit (UML), VM checks on 6.1 and 6.12, stress,
+#                        and make fresh
+#   make fresh           make demo in a new minimal Debian 12 root (debootstrap),
+#                        from a clean clone of HEAD and an empty cache
 #   make style           static checks: W=1 and sparse builds, dkms, checkpatch
 #   make W=1 / C=2       extra warnings / sparse, as for any kernel build
 
@@ -33,6 +36,9 @@ demo:
 check:
 	scripts/check
 
+fresh:
+	scripts/fresh
+
 kunit:
 	scripts/kunit
 
@@ -48,4 +54,4 @@ bench:
 style:
 	scripts/style
 
-.PHONY: all modules clean install demo check kunit e2e stress bench style
+.PHONY: all modules clean install demo check fresh kunit e2e stress bench style
