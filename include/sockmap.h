@@ -6,17 +6,11 @@
 #ifndef SOCKMAP_H
 #define SOCKMAP_H
 
+#include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <linux/un.h>
-
-/*
- * Bytes that never appear raw in a field, so that every row splits on
- * whitespace: /proc/mounts's set (space, tab, newline, backslash) plus the
- * rest of C's isspace(). They are printed as octal escapes (\040).
- */
-#define SOCKMAP_ESCAPE " \t\n\\\v\f\r"
 
 /*
  * module/iter.c takes a task's sockets from its fd table in batches: up to
@@ -25,7 +19,10 @@
 #define SOCKMAP_BATCH		16
 #define SOCKMAP_SCAN_SLOTS	256
 
-/* An escaped command name: up to four bytes per character, and a NUL. */
+/*
+ * An escaped command name: up to four bytes per character ("-" for none,
+ * see sockmap_fmt_name()), and a NUL.
+ */
 #define SOCKMAP_COMM_ESCAPED_LEN (4 * (TASK_COMM_LEN - 1) + 1)
 
 struct cred;
@@ -73,13 +70,22 @@ static inline char *sockmap_fmt_small(char *p, u32 v)
 }
 
 /*
- * module/addr.c - address fields. None of them ever writes whitespace or
- * an empty field. The sockmap_fmt_*() ones write at @p, which must have
- * room for the longest such field, and return the end: at most 53 bytes
- * for an INET or INET6 address, SOCKMAP_UNIX_NAME_MAX for a UNIX name
- * (every byte of sun_path escaped as \ooo).
+ * module/addr.c - address and name fields. None of them ever writes
+ * whitespace or an empty field. The sockmap_fmt_*() ones write at @p,
+ * which must have room for the longest such field, and return the end: at
+ * most 53 bytes for an INET or INET6 address, SOCKMAP_UNIX_NAME_MAX for a
+ * UNIX name (every byte of sun_path escaped as \ooo), 4 * @len for a name.
+ *
+ * Names (COMM, UNIX names, interface names) come from users and may hold
+ * any byte. Every byte that is not printable ASCII - controls, space,
+ * DEL, every byte of a UTF-8 sequence - and the backslash are written as
+ * a three-digit octal escape (\040), so that a row splits into the same
+ * fields under any whitespace rule (C, Python, Go, Rust) and nothing
+ * reaches a terminal but printable ASCII. "-" stands for "none"; a name
+ * that is "-" itself is written \055, and an empty one "-".
  */
 #define SOCKMAP_UNIX_NAME_MAX	(4 * UNIX_PATH_MAX)
+char *sockmap_fmt_name(char *p, const char *s, size_t len);
 char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port);
 char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port);
 char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
@@ -88,7 +94,7 @@ void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
 		       __be16 port);
 void sockmap_put_unix_path(struct seq_file *m, const char *sun_path,
 			   int len);
-void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len);
+void sockmap_put_user_name(struct seq_file *m, const char *s, size_t len);
 
 /* module/row.c - one row of /proc/sockmap. */
 void sockmap_show_header(struct seq_file *m);
@@ -98,16 +104,26 @@ void sockmap_show_socket(struct seq_file *m, struct file *file);
 
 /* module/peer.c - the socket at the other end of a local connection. */
 unsigned long sockmap_sock_ino(struct sock *sk);
-unsigned long sockmap_tcp_peer_ino(struct sock *sk);
+unsigned long sockmap_tcp_peer_ino(struct sock *sk, int state);
 
-/* module/access.c - who may see which task's rows. */
-bool sockmap_creds_may_see(const struct file *reader,
-			   const struct cred *tcred,
-			   struct user_namespace *mm_user_ns, bool dumpable);
-bool sockmap_may_see(const struct file *reader, struct task_struct *task);
+/*
+ * module/access.c - who may see which task's rows: whoever reads through
+ * the procfs instance whose root is @proc_root, with the credentials
+ * @cred of the opener. The open file keeps both alive.
+ */
+struct sockmap_reader {
+	const struct cred *cred;
+	struct path proc_root;
+};
+
+bool sockmap_may_see(const struct sockmap_reader *r, struct task_struct *task,
+		     int tid);
 
 /* module/iter.c - the seq_file walk over (task, fd). */
-int sockmap_iter_open(struct file *file, struct pid_namespace *ns);
+struct kiocb;
+struct iov_iter;
+int sockmap_iter_open(struct file *file, const struct path *proc_root);
+ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to);
 int sockmap_iter_release(struct inode *inode, struct file *file);
 
 #endif /* SOCKMAP_H */

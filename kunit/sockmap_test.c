@@ -286,6 +286,7 @@ struct sockmap_test_ids {
 	gid_t gid;
 	bool ptrace_effective;	/* CAP_SYS_PTRACE in the effective set */
 	bool ptrace_permitted;	/* ... and/or only in the permitted set */
+	bool dac_read_search;	/* CAP_DAC_READ_SEARCH, effective */
 };
 
 static struct cred *sockmap_test_creds(struct kunit *test,
@@ -313,6 +314,10 @@ static struct cred *sockmap_test_creds(struct kunit *test,
 		cap_raise(cred->cap_effective, CAP_SYS_PTRACE);
 	if (ids->ptrace_effective || ids->ptrace_permitted)
 		cap_raise(cred->cap_permitted, CAP_SYS_PTRACE);
+	if (ids->dac_read_search) {
+		cap_raise(cred->cap_effective, CAP_DAC_READ_SEARCH);
+		cap_raise(cred->cap_permitted, CAP_DAC_READ_SEARCH);
+	}
 	return cred;
 }
 
@@ -338,7 +343,7 @@ static int sockmap_test_release(struct inode *inode, struct file *file)
 
 static const struct file_operations sockmap_test_fops = {
 	.owner		= THIS_MODULE,
-	.read_iter	= seq_read_iter,
+	.read_iter	= sockmap_iter_read,
 	.llseek		= seq_lseek,
 	.release	= sockmap_test_release,
 };
@@ -688,6 +693,11 @@ static const struct sockmap_unix_case sockmap_unix_cases[] = {
 	CASE_UNIX_ABSTRACT("abstract with space", "\0my sock", "@my\\040sock"),
 	CASE_UNIX_ABSTRACT("abstract with newline and backslash", "\0a\n\\",
 			   "@a\\012\\134"),
+	CASE_UNIX_PATH("a path named -", "-", "\\055"),
+	CASE_UNIX_PATH("control and UTF-8 bytes", "/tmp/\x1b\xe2\x80\xa8",
+		       "/tmp/\\033\\342\\200\\250"),
+	CASE_UNIX_ABSTRACT("abstract -", "\0-", "@-"),
+	CASE_UNIX_ABSTRACT("abstract, empty", "\0", "@"),
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_unix, sockmap_unix_cases, desc);
@@ -710,6 +720,11 @@ struct sockmap_escape_case {
 	const char *expected;
 };
 
+/*
+ * Names (COMM, UNIX and interface names): printable ASCII but the
+ * backslash stays; every other byte becomes \ooo (its octal value, from
+ * the byte itself, not from sockmap); "-" means none.
+ */
 static const struct sockmap_escape_case sockmap_escape_cases[] = {
 	{ "plain", "sshd", "sshd" },
 	{ "space", "my server", "my\\040server" },
@@ -717,7 +732,16 @@ static const struct sockmap_escape_case sockmap_escape_cases[] = {
 	{ "newline", "a\nb", "a\\012b" },
 	{ "backslash", "a\\b", "a\\134b" },
 	{ "only escapes", " \t\n\\", "\\040\\011\\012\\134" },
-	{ "other punctuation stays", "[x]:@-_.", "[x]:@-_." },
+	{ "other punctuation stays", "[x]:@-_.~", "[x]:@-_.~" },
+	{ "vertical tab, form feed, return", "\v\f\r", "\\013\\014\\015" },
+	{ "terminal escape", "\x1b[7mX", "\\033[7mX" },
+	{ "separators \\x1c-\\x1f", "a\034\035\036\037b", "a\\034\\035\\036\\037b" },
+	{ "DEL", "\x7f", "\\177" },
+	{ "no-break space (UTF-8)", "a\302\240b", "a\\302\\240b" },
+	{ "line separator (UTF-8)", "\xe2\x80\xa8", "\\342\\200\\250" },
+	{ "empty is none", "", "-" },
+	{ "a dash is not none", "-", "\\055" },
+	{ "dashes", "--", "--" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_escape, sockmap_escape_cases, desc);
@@ -727,7 +751,7 @@ static void sockmap_test_escape(struct kunit *test)
 	const struct sockmap_escape_case *c = test->param_value;
 	struct seq_file *m = sockmap_test_seq(test);
 
-	sockmap_put_escaped(m, c->in, strlen(c->in));
+	sockmap_put_user_name(m, c->in, strlen(c->in));
 
 	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
 }
@@ -1297,26 +1321,26 @@ static size_t sockmap_test_read_all(struct kunit *test, struct file *file,
 	return len;
 }
 
-static int sockmap_test_count_lines(const char *s)
-{
-	int n = 0;
+/*
+ * The procfs instance the walks are read through, mounted by the suite:
+ * the tests run before userspace has mounted /proc.
+ */
+static struct vfsmount *sockmap_test_procfs;
 
-	while ((s = strchr(s, '\n'))) {
-		s++;
-		n++;
-	}
-	return n;
-}
-
-/* A walk over every task in our pid namespace, as opened by @cred. */
+/*
+ * A walk over every task in the test procfs instance's pid namespace (our
+ * own), as opened by @cred.
+ */
 static struct file *sockmap_test_open_walk(struct kunit *test,
 					   const struct cred *cred)
 {
 	struct file *file = sockmap_test_file_as(test, cred);
+	const struct path root = {
+		.mnt = sockmap_test_procfs,
+		.dentry = sockmap_test_procfs->mnt_root,
+	};
 
-	KUNIT_ASSERT_EQ(test, sockmap_iter_open(file,
-						task_active_pid_ns(current)),
-			0);
+	KUNIT_ASSERT_EQ(test, sockmap_iter_open(file, &root), 0);
 	return file;
 }
 
@@ -1564,119 +1588,168 @@ static void sockmap_test_sparse_table(struct kunit *test)
 	}
 }
 
-/*
- * The walk judges visibility on the credentials of whoever opened the
- * file, not of whoever reads it: a file opened by uid 1000 shows no row of
- * the root-owned kernel threads, even when root (this thread) reads it.
- */
-static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
-{
-	struct file *walk, *file;
-	char *out = sockmap_test_output_buf(test);
-
-	/* Arrange: a socket fd in the kernel threads' table */
-	file = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-	sockmap_test_install_fd(test, file);
-	walk = sockmap_test_open_walk(test, sockmap_test_user(test, 1000));
-
-	/* Act */
-	sockmap_test_read_all(test, walk, 4096, out);
-
-	/* Assert: the header alone */
-	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(out, "PID"), "%.80s", out);
-	KUNIT_EXPECT_EQ_MSG(test, sockmap_test_count_lines(out), 1,
-			    "rows for a reader who may see none: %.300s", out);
-}
-
 /* ---------------------------------------------------------------------- */
-/* Who may see whom: the rules of __ptrace_may_access(), READ_FSCREDS. */
-
+/*
+ * Who may see whom: exactly whom procfs lets readlink /proc/TID/fd/N, with
+ * the opener's credentials (module/access.c). Kernel threads, this test's
+ * among them, share one fd table: a socket installed in it has a row under
+ * every kernel thread a reader may see. They are root's, have no mm (so
+ * they are not dumpable: only CAP_SYS_PTRACE passes ptrace's check), and
+ * their fd/ directories are root's, mode 0500 (so only root or
+ * CAP_DAC_READ_SEARCH may search them). Whatever the opener, this thread
+ * reads its own rows, as a process always may in /proc.
+ */
 struct sockmap_see_case {
 	const char *desc;
-	struct sockmap_test_ids reader;
-	struct sockmap_test_ids task;
-	bool has_mm;		/* false: a kernel thread */
-	bool dumpable;
-	bool expected;
+	struct sockmap_test_ids reader;	/* the opener */
+	bool all;	/* sees other kernel threads' rows, not only its own */
 };
 
-/* Every uid and the gid the same; the cases below need four such sets. */
-#define SEE_IDS_0 { .uid = 0, .euid = 0, .suid = 0, .fsuid = 0, .gid = 0 }
-#define SEE_IDS_1000 \
-	{ .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000, .gid = 1000 }
-#define SEE_IDS_1001 \
-	{ .uid = 1001, .euid = 1001, .suid = 1001, .fsuid = 1001, .gid = 1001 }
-#define SEE_IDS_PTRACE_1000 \
-	{ .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000, .gid = 1000, \
-	  .ptrace_effective = true }
+#define SEE_IDS_0	.uid = 0, .euid = 0, .suid = 0, .fsuid = 0, .gid = 0
+#define SEE_IDS_1000	.uid = 1000, .euid = 1000, .suid = 1000, \
+			.fsuid = 1000, .gid = 1000
 
 static const struct sockmap_see_case sockmap_see_cases[] = {
-	{ "same uid", SEE_IDS_1000, SEE_IDS_1000, true, true, true },
-	{ "other uid", SEE_IDS_1000, SEE_IDS_1001, true, true, false },
-	{ "same uid, not dumpable", SEE_IDS_1000, SEE_IDS_1000, true, false, false },
-	{ "same uid, setuid task (euid and suid 0)", SEE_IDS_1000,
-	  { .uid = 1000, .euid = 0, .suid = 0, .fsuid = 0, .gid = 1000 },
-	  true, true, false },
-	{ "same uid, other gid", SEE_IDS_1000,
-	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
-	    .gid = 1001 }, true, true, false },
-	{ "CAP_SYS_PTRACE, other uid", SEE_IDS_PTRACE_1000, SEE_IDS_1001, true, true,
+	{ "uid 1000", { SEE_IDS_1000 }, false },
+	{ "uid 0 without capabilities (the threads are not dumpable)",
+	  { SEE_IDS_0 }, false },
+	{ "uid 0 with CAP_SYS_PTRACE",
+	  { SEE_IDS_0, .ptrace_effective = true }, true },
+	{ "uid 1000 with CAP_SYS_PTRACE (may not search fd/)",
+	  { SEE_IDS_1000, .ptrace_effective = true }, false },
+	{ "uid 1000 with CAP_DAC_READ_SEARCH (no ptrace)",
+	  { SEE_IDS_1000, .dac_read_search = true }, false },
+	{ "uid 1000 with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+	  { SEE_IDS_1000, .ptrace_effective = true, .dac_read_search = true },
 	  true },
-	{ "CAP_SYS_PTRACE, not dumpable", SEE_IDS_PTRACE_1000, SEE_IDS_1001, true,
-	  false, true },
 	{ "CAP_SYS_PTRACE only permitted, not effective",
-	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
-	    .gid = 1000, .ptrace_permitted = true }, SEE_IDS_1001, true, true,
+	  { SEE_IDS_1000, .ptrace_permitted = true, .dac_read_search = true },
 	  false },
-	{ "uid 0 without capabilities, other uid", SEE_IDS_0, SEE_IDS_1000, true,
-	  true, false },
 	/* /proc/PID/fd uses PTRACE_MODE_READ_FSCREDS: fsuid decides. */
-	{ "fsuid decides, not uid",
-	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1001,
-	    .gid = 1000 }, SEE_IDS_1001, true, true, false },
-	{ "fsuid decides, matching",
-	  { .uid = 1001, .euid = 1001, .suid = 1001, .fsuid = 1000,
-	    .gid = 1000 }, SEE_IDS_1000, true, true, true },
-	/* A task without mm (a kernel thread) has no dumpable flag. */
-	{ "no mm, same uid", SEE_IDS_1000, SEE_IDS_1000, false, false, true },
-	{ "kernel thread, unprivileged reader", SEE_IDS_1000, SEE_IDS_0,
-	  false, false, false },
-	{ "kernel thread, CAP_SYS_PTRACE", SEE_IDS_PTRACE_1000, SEE_IDS_0, false,
-	  false, true },
+	{ "fsuid 0 decides, not uid 1000",
+	  { .uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 0, .gid = 0,
+	    .ptrace_effective = true }, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_see, sockmap_see_cases, desc);
 
+/*
+ * Count the rows of socket inode @ino in @out: under this thread's PID in
+ * *@own, under any other in *@others.
+ */
+static void sockmap_test_count_ino(struct kunit *test, const char *out,
+				   unsigned long ino, int *own, int *others)
+{
+	const char *line = strchr(out, '\n');	/* skip the header */
+	unsigned long row_ino;
+	int parsed;
+	long pid;
+
+	*own = 0;
+	*others = 0;
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	while (*++line) {
+		parsed = sscanf(line, "%ld %*s %*u %lu", &pid, &row_ino);
+		KUNIT_ASSERT_EQ_MSG(test, parsed, 2, "row: %.60s", line);
+		if (row_ino == ino) {
+			if (pid == task_pid_nr(current))
+				++*own;
+			else
+				++*others;
+		}
+		line = strchr(line, '\n');
+		KUNIT_ASSERT_NOT_NULL(test, line);
+	}
+}
+
 static void sockmap_test_may_see(struct kunit *test)
 {
 	const struct sockmap_see_case *c = test->param_value;
-	struct user_namespace *mm_user_ns;
-	struct cred *tcred;
-	struct file *reader;
+	char *out = sockmap_test_output_buf(test);
+	int own, others;
+	struct file *sock, *walk;
 
-	/* Arrange: the reader's file captures its opener's credentials */
-	reader = sockmap_test_file_as(test, sockmap_test_creds(test, &c->reader));
-	tcred = sockmap_test_creds(test, &c->task);
-	mm_user_ns = c->has_mm ? &init_user_ns : NULL;
+	/* Arrange: a socket fd in the kernel threads' table */
+	sock = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	sockmap_test_install_fd(test, sock);
+	walk = sockmap_test_open_walk(test,
+				      sockmap_test_creds(test, &c->reader));
 
-	/* Act + Assert */
-	KUNIT_EXPECT_EQ(test, sockmap_creds_may_see(reader, tcred, mm_user_ns,
-						    c->dumpable),
-			c->expected);
+	/* Act: this thread (root) reads what the opener may see */
+	sockmap_test_read_all(test, walk, 4096, out);
+
+	/* Assert */
+	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
+			       &others);
+	KUNIT_EXPECT_EQ_MSG(test, own, 1, "rows under this thread's own PID");
+	if (c->all)
+		KUNIT_EXPECT_GT_MSG(test, others, 0,
+				    "no rows under other kernel threads");
+	else
+		KUNIT_EXPECT_EQ_MSG(test, others, 0,
+				    "rows of kernel threads it may not see");
+}
+
+/*
+ * The walk judges visibility on the credentials of whoever opened the
+ * file, not of whoever reads it: this thread is root, with every
+ * capability, yet a file opened by uid 1000 shows it only its own rows
+ * (sockmap_test_may_see()); and one opened by root shows everything to a
+ * reader whose own credentials are uid 1000's.
+ */
+static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
+{
+	char *out = sockmap_test_output_buf(test);
+	const struct cred *old;
+	struct file *sock, *walk;
+	int own, others;
+
+	/* Arrange */
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	sockmap_test_install_fd(test, sock);
+	walk = sockmap_test_open_walk(test, NULL);
+
+	/* Act: read as uid 1000 */
+	old = override_creds(sockmap_test_user(test, 1000));
+	sockmap_test_read_all(test, walk, 4096, out);
+	revert_creds(old);
+
+	/* Assert */
+	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
+			       &others);
+	KUNIT_EXPECT_EQ(test, own, 1);
+	KUNIT_EXPECT_GT_MSG(test, others, 0,
+			    "a root-opened file shows uid 1000 too little");
 }
 
 /* ---------------------------------------------------------------------- */
 
-/* UML boots with lo down; the loopback tests need it up (and ::1 on it). */
+/*
+ * UML boots with lo down; the loopback tests need it up (and ::1 on it).
+ * The walks need a procfs instance to ask who may see what.
+ */
 static int sockmap_test_suite_init(struct kunit_suite *suite)
 {
 	struct net_device *lo = init_net.loopback_dev;
+	struct file_system_type *proc = get_fs_type("proc");
 	int err;
+
+	if (!proc)
+		return -ENODEV;
+	sockmap_test_procfs = kern_mount(proc);
+	if (IS_ERR(sockmap_test_procfs))
+		return PTR_ERR(sockmap_test_procfs);
 
 	rtnl_lock();
 	err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
 	rtnl_unlock();
 	return err;
+}
+
+static void sockmap_test_suite_exit(struct kunit_suite *suite)
+{
+	if (!IS_ERR_OR_NULL(sockmap_test_procfs))
+		kern_unmount(sockmap_test_procfs);
 }
 
 static struct kunit_case sockmap_test_cases[] = {
@@ -1699,14 +1772,15 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_packet_rows),
 	KUNIT_CASE(sockmap_test_cursor),
 	KUNIT_CASE(sockmap_test_sparse_table),
-	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
+	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
 	{}
 };
 
 static struct kunit_suite sockmap_test_suite = {
 	.name = "sockmap",
 	.suite_init = sockmap_test_suite_init,
+	.suite_exit = sockmap_test_suite_exit,
 	.test_cases = sockmap_test_cases,
 };
 

@@ -1,102 +1,103 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * access.c - who may see which task's rows.
+ * access.c - who may see which task's rows: exactly whom /proc lets see
+ * that task's fds.
  *
- * A reader sees a task's sockets exactly when it could read /proc/PID/fd,
- * which procfs decides with ptrace_may_access(task,
- * PTRACE_MODE_READ_FSCREDS). That function is not exported to modules, so
- * this file restates its rules with exported helpers, judged on the
- * credentials captured when /proc/sockmap was opened (file->f_cred): an
- * fd passed to another process never shows more than its opener could see.
+ * A reader may see a task's socket fds when it could readlink
+ * /proc/TID/fd/N. procfs decides that in three places on the way:
  *
- * What differs from ptrace_may_access() (README, "Security model"): the LSM
- * hook security_ptrace_access_check() (SELinux, AppArmor, Smack policies on
- * ptrace "read") is not consulted, denials are audited like any capability
- * check, and a task's own process gets no exemption of its own.
+ *   1. the lookup of TID in the procfs instance (proc_pid_lookup(): the
+ *      hidepid= and gid= mount options, which ask ptrace_may_access());
+ *   2. search permission on /proc/TID and /proc/TID/fd (proc_pid_permission()
+ *      and proc_fd_permission(): the owner of fd/, which is root for a task
+ *      that is not dumpable, CAP_DAC_READ_SEARCH, the reader's own process);
+ *   3. the link itself: ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS),
+ *      with the same-ids and CAP_SYS_PTRACE rules, dumpability, and every
+ *      LSM's ptrace hook (Landlock, Yama, SELinux, AppArmor, Smack).
+ *
+ * ptrace_may_access() is not exported, and restating those rules was never
+ * exact (an LSM's hook cannot be called). So sockmap asks procfs itself,
+ * through exported VFS calls on the very procfs instance /proc/sockmap was
+ * opened in, under the opener's credentials: it walks "TID/fd/../ns/mnt",
+ * which passes 1 and 2 exactly as a walk to /proc/TID/fd/N does, and
+ * follows that last link, which runs ptrace_may_access(task,
+ * PTRACE_MODE_READ_FSCREDS) (proc_ns_get_link(), the same check as
+ * proc_fd_access_allowed() makes for fd/N) and, when allowed, ends in the
+ * task's mount namespace on nsfs. ns/mnt is used rather than fd/N because
+ * a task has it whatever fds it has open, and because where it leads is a
+ * kernel-internal filesystem: following cwd or fd/N could end on a network
+ * filesystem, whose revalidation may wait for a server.
+ *
+ * As for /proc itself, the decision is taken on the credentials the check
+ * runs with - here the opener's (file->f_cred), so an fd passed to another
+ * process never shows more than its opener could see - and the reader's
+ * own process is always visible to itself (ptrace's same-thread-group
+ * exemption, and proc_fd_permission()'s).
  */
 
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/pid.h>
+#include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/mm.h>
-#include <linux/uidgid.h>
-#include <linux/user_namespace.h>
 #include <kunit/visibility.h>
 
 #include "sockmap.h"
 
-/* The reader's filesystem ids equal all of the task's real/effective/saved ids. */
-static bool sockmap_same_ids(const struct cred *reader, const struct cred *tcred)
-{
-	return uid_eq(reader->fsuid, tcred->euid) &&
-	       uid_eq(reader->fsuid, tcred->suid) &&
-	       uid_eq(reader->fsuid, tcred->uid) &&
-	       gid_eq(reader->fsgid, tcred->egid) &&
-	       gid_eq(reader->fsgid, tcred->sgid) &&
-	       gid_eq(reader->fsgid, tcred->gid);
-}
+/* The longest path asked for: a tid of 10 digits. */
+#define SOCKMAP_ACCESS_PATH_MAX	sizeof("2147483647/fd/../ns/mnt")
 
 /*
- * sockmap_creds_may_see - the decision of sockmap_may_see(), on plain
- * values so that it can be tested: may the opener of @reader see the fds of
- * a task whose credentials are @tcred and that is @dumpable, as judged in
- * @mm_user_ns (NULL: there is no dumpability to check)?
- *
- * As in __ptrace_may_access(): the same ids, or CAP_SYS_PTRACE over the
- * task's user namespace; and a task that is not dumpable (setuid, or
- * prctl(PR_SET_DUMPABLE, 0)) additionally needs CAP_SYS_PTRACE over
- * @mm_user_ns.
+ * sockmap_procfs_allows - whether procfs lets the current task, with the
+ * credentials it runs with now, readlink /proc/@tid/fd/N in the instance
+ * whose root is @root. Sleeps (a path walk). The walk's result, a
+ * reference to the namespace's nsfs path, is put before returning;
+ * nothing is held afterwards.
  */
-bool sockmap_creds_may_see(const struct file *reader,
-			   const struct cred *tcred,
-			   struct user_namespace *mm_user_ns, bool dumpable)
+static bool sockmap_procfs_allows(const struct path *root, int tid)
 {
-	if (!sockmap_same_ids(reader->f_cred, tcred) &&
-	    !file_ns_capable(reader, tcred->user_ns, CAP_SYS_PTRACE))
+	char name[SOCKMAP_ACCESS_PATH_MAX];
+	struct path link;
+	int err;
+
+	snprintf(name, sizeof(name), "%d/fd/../ns/mnt", tid);
+	err = vfs_path_lookup(root->dentry, root->mnt, name, LOOKUP_FOLLOW,
+			      &link);
+	if (err)	/* -ENOENT, -EPERM, -EACCES: not for this reader */
 		return false;
-	if (mm_user_ns && !dumpable &&
-	    !file_ns_capable(reader, mm_user_ns, CAP_SYS_PTRACE))
-		return false;
+	path_put(&link);
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_creds_may_see);
 
 /*
- * sockmap_may_see - may the opener of @reader see @task's fds?
+ * sockmap_may_see - may the reader @r see the fds of @task, which has
+ * number @tid in the pid namespace of @r's procfs instance?
  *
- * The caller holds a reference to @task. task_lock() keeps task->mm from
- * changing under us (as in ptrace_may_access()) and RCU keeps the task's
- * credentials alive while we look at them; neither sleeps.
- *
- * The credentials are read before the dumpability, as ptrace does: a task
- * that drops privileges (setresuid()) becomes non-dumpable first and
- * publishes its new credentials after an smp_wmb() in commit_creds(), so
- * whoever sees the new ids also sees that it is no longer dumpable.
+ * The caller holds a reference to @task and no lock: the check sleeps.
+ * procfs judges whichever task has number @tid; that is @task if, after
+ * the check, @tid still names it (a number is not reused while its task
+ * lives), so a task that exits meanwhile and whose number is taken by
+ * another is never judged by the other's permissions.
  */
-bool sockmap_may_see(const struct file *reader, struct task_struct *task)
+bool sockmap_may_see(const struct sockmap_reader *r, struct task_struct *task,
+		     int tid)
 {
-	struct user_namespace *mm_user_ns;
-	const struct cred *tcred;
-	struct mm_struct *mm;
-	bool dumpable;
+	struct pid_namespace *ns = proc_pid_ns(r->proc_root.dentry->d_sb);
+	const struct cred *old;
 	bool ok;
 
-	task_lock(task);
+	old = override_creds(r->cred);
+	ok = sockmap_procfs_allows(&r->proc_root, tid);
+	revert_creds(old);
+	if (!ok)
+		return false;
+
 	rcu_read_lock();
-	tcred = __task_cred(task);
-	smp_rmb(); /* Pairs with the smp_wmb() in commit_creds(). */
-	mm = task->mm;
-	if (mm) {
-		mm_user_ns = mm->user_ns;
-		dumpable = get_dumpable(mm) == SUID_DUMP_USER;
-	} else {
-		/* A kernel thread, or a task past exit_mm(): task_still_dumpable(). */
-		mm_user_ns = &init_user_ns;
-		dumpable = sockmap_task_user_dumpable(task);
-	}
-	ok = sockmap_creds_may_see(reader, tcred, mm_user_ns, dumpable);
+	ok = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID) == task;
 	rcu_read_unlock();
-	task_unlock(task);
 	return ok;
 }
+EXPORT_SYMBOL_IF_KUNIT(sockmap_may_see);

@@ -11,7 +11,6 @@
 #include <linux/in6.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
-#include <linux/string_helpers.h>
 #include <linux/un.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
@@ -158,21 +157,65 @@ void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet6);
 
+/* Bytes written raw: printable ASCII but the backslash (see sockmap.h). */
+static bool sockmap_is_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '\\';
+}
+
+/* One byte as a backslash and three octal digits: \055. */
+static char *sockmap_fmt_octal(char *p, unsigned char c)
+{
+	*p++ = '\\';
+	*p++ = '0' + (c >> 6);
+	*p++ = '0' + ((c >> 3) & 7);
+	*p++ = '0' + (c & 7);
+	return p;
+}
+
 /*
- * @len bytes of @s, with the bytes of SOCKMAP_ESCAPE (and NUL) escaped:
- * at most 4 * @len bytes.
+ * sockmap_fmt_escaped - @len bytes of @s, every byte that is not plain
+ * written as \ooo: at most 4 * @len bytes. The caller sees to it that
+ * the result is not empty and not "-" (sockmap_fmt_name()).
  */
 static char *sockmap_fmt_escaped(char *p, const char *s, size_t len)
 {
-	return p + string_escape_mem(s, len, p, 4 * len, ESCAPE_OCTAL,
-				     SOCKMAP_ESCAPE);
+	const unsigned char *c = (const unsigned char *)s;
+	const unsigned char *end = c + len;
+
+	for (; c < end; c++) {
+		if (likely(sockmap_is_plain(*c)))
+			*p++ = *c;
+		else
+			p = sockmap_fmt_octal(p, *c);
+	}
+	return p;
 }
 
-void sockmap_put_escaped(struct seq_file *m, const char *s, size_t len)
+/*
+ * sockmap_fmt_name - a name as a field of its own, at most 4 * @len bytes
+ * (and at least one): escaped, "-" when empty, and \055 when it is "-",
+ * which means "none" in every column.
+ */
+char *sockmap_fmt_name(char *p, const char *s, size_t len)
 {
-	seq_escape_mem(m, s, len, ESCAPE_OCTAL, SOCKMAP_ESCAPE);
+	if (!len) {
+		*p++ = '-';
+		return p;
+	}
+	if (len == 1 && s[0] == '-')
+		return sockmap_fmt_octal(p, '-');
+	return sockmap_fmt_escaped(p, s, len);
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_escaped);
+
+void sockmap_put_user_name(struct seq_file *m, const char *s, size_t len)
+{
+	char *start = sockmap_room(m, max_t(size_t, 4 * len, 1));
+
+	if (start)
+		seq_commit(m, sockmap_fmt_name(start, s, len) - start);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_put_user_name);
 
 /*
  * sockmap_fmt_unix_path - a UNIX socket's name: @len bytes of sun_path,
@@ -192,7 +235,7 @@ char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len)
 		*p++ = '@';
 		return sockmap_fmt_escaped(p, sun_path + 1, len - 1);
 	}
-	return sockmap_fmt_escaped(p, sun_path, strnlen(sun_path, len));
+	return sockmap_fmt_name(p, sun_path, strnlen(sun_path, len));
 }
 
 void sockmap_put_unix_path(struct seq_file *m, const char *sun_path, int len)

@@ -14,26 +14,52 @@
  *
  * References: between ->start()/->next() and the following ->next()/->stop()
  * the iterator holds one reference to the current task and one to each file
- * of the current batch that ->show() has not finished with. Nothing else is
- * held across calls, and ->show() runs with no lock held, so it may sleep.
+ * of the current batch that ->show() has not finished with, and one to a
+ * task of each thread group it has listed (struct sockmap_group). Nothing
+ * is held from ->stop() to the next ->start(), and ->show() runs with no
+ * lock held, so it may sleep.
+ *
+ * Every loop here is bounded by the tasks, threads or fd slots it passes,
+ * each visited once per ->start(), and leaves the CPU (cond_resched())
+ * at bounded intervals, whatever way a process arranges its threads.
  */
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/string_helpers.h>
+#include <linux/sort.h>
+#include <linux/uio.h>
+#include <linux/xarray.h>
 #include <kunit/visibility.h>
 
 #include "sockmap.h"
 
+/*
+ * A thread group's fd tables and the lowest tid that holds each, for
+ * telling which thread shows a table that several threads share (see
+ * sockmap_shows_table()). Sorted by table, then tid. @pin is a reference
+ * to one of the group's tasks: it keeps the group's signal_struct, which
+ * identifies the group, from being freed and reused while this is cached.
+ */
+struct sockmap_group {
+	struct task_struct *pin;
+	unsigned int nr;
+	struct sockmap_holder {
+		const struct files_struct *files;	/* compared, never read */
+		int tid;
+	} holders[];
+};
+
 struct sockmap_iter {
-	const struct file *reader;	/* whose credentials decide visibility */
+	struct sockmap_reader reader;	/* who may see what */
 	struct pid_namespace *ns;	/* PIDs are numbered as in this namespace */
 
 	/* The cursor: the row most recently handed to ->show(). */
@@ -53,106 +79,267 @@ struct sockmap_iter {
 	unsigned int scan_fd;
 	bool scan_done;
 
+	/* Whether the reader may see @task: asked at its first socket. */
+	bool seen;
+
 	/* Facts about @task, read once per task rather than once per row. */
 	char comm[SOCKMAP_COMM_ESCAPED_LEN];
+
+	/*
+	 * Thread groups whose shared tables were sorted out during this
+	 * ->start() .. ->stop(), by tgid: struct sockmap_group.
+	 */
+	struct xarray groups;
 };
 
 /*
- * sockmap_repeats_a_table - whether @task's fd table is shown under another
- * task of its thread group. Threads normally share their group leader's
- * table and are skipped; a thread that unshared it (unshare(CLONE_FILES))
- * gets rows of its own. When the leader has exited (exit_files() left it
- * without a table) while its threads live on, the table they share is shown
- * once, under the first of them. Called under RCU, which keeps the thread
- * list walkable; only pointers are compared, so no lock is needed.
+ * How often sockmap_find_task() leaves its RCU read-side section to let
+ * others run, in pids passed over: a process of many threads that share
+ * one table is skipped thread by thread.
  */
-static bool sockmap_repeats_a_table(struct task_struct *task)
-{
-	struct files_struct *files = READ_ONCE(task->files);
-	struct files_struct *leader_files;
-	struct task_struct *t;
-
-	if (thread_group_leader(task))
-		return false;
-	leader_files = READ_ONCE(task->group_leader->files);
-	if (files == leader_files)
-		return true;
-	if (leader_files)
-		return false;
-	for_each_thread(task, t) {
-		if (t == task)
-			return false;
-		if (READ_ONCE(t->files) == files)
-			return true;
-	}
-	return false;
-}
+#define SOCKMAP_FIND_BATCH	64
 
 /*
  * sockmap_find_task - the first task whose number in it->ns is at least
- * it->tid and that has a table of its own; moves it->tid to its number
- * (and it->fd to 0 when that moved the cursor to another task).
+ * it->tid and that may have a table to show: threads that share their
+ * group leader's table, and tasks that have none left, are passed over
+ * here (the leader shows it). Moves it->tid to its number (and it->fd to 0
+ * when that moved the cursor to another task).
  * A non-NULL return holds a reference to the task; NULL holds none.
  */
 static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 {
-	struct task_struct *task;
+	struct task_struct *task = NULL;
+	unsigned int budget = SOCKMAP_FIND_BATCH;
+	struct files_struct *files;
 	struct pid *pid;
 	int nr;
 
 	rcu_read_lock();
 	for (;; it->tid++, it->fd = 0) {
 		pid = find_ge_pid(it->tid, it->ns);
-		if (!pid) {
-			task = NULL;
+		if (!pid)
 			break;
-		}
 		nr = pid_nr_ns(pid, it->ns);
 		if (nr != it->tid) {
 			it->tid = nr;
 			it->fd = 0;
 		}
 		task = pid_task(pid, PIDTYPE_PID);
-		if (task && !sockmap_repeats_a_table(task)) {
+		/* Only pointers are compared: RCU keeps the tasks walkable. */
+		files = task ? READ_ONCE(task->files) : NULL;
+		if (files && (thread_group_leader(task) ||
+			      files != READ_ONCE(task->group_leader->files))) {
 			get_task_struct(task);
 			break;
+		}
+		task = NULL;
+		if (!--budget) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+			budget = SOCKMAP_FIND_BATCH;
 		}
 	}
 	rcu_read_unlock();
 	return task;
 }
 
+/* Order holders by table, then by tid. */
+static int sockmap_holder_cmp(const void *a, const void *b)
+{
+	const struct sockmap_holder *x = a, *y = b;
+
+	if (x->files != y->files)
+		return x->files < y->files ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* A few more threads than counted, for those created while we count. */
+#define SOCKMAP_GROUP_SLACK	16
+
+/*
+ * sockmap_scan_group - list which thread of @task's group holds which
+ * table, in one pass over the thread list, and sort the list. Threads
+ * created during the pass may be missed; their tables are then shown
+ * under them (see sockmap_group_shows()). Returns NULL when out of memory.
+ * The result holds a reference to @task (->pin), which
+ * sockmap_forget_groups() drops.
+ */
+static struct sockmap_group *sockmap_scan_group(struct sockmap_iter *it,
+						struct task_struct *task)
+{
+	unsigned int max = get_nr_threads(task) + SOCKMAP_GROUP_SLACK;
+	struct sockmap_group *g;
+	struct task_struct *t;
+
+	g = kvmalloc(struct_size(g, holders, max), GFP_KERNEL_ACCOUNT);
+	if (!g)
+		return NULL;
+	g->nr = 0;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (g->nr == max)
+			break;
+		g->holders[g->nr].files = READ_ONCE(t->files);
+		g->holders[g->nr].tid = task_pid_nr_ns(t, it->ns);
+		g->nr++;
+	}
+	rcu_read_unlock();
+	sort(g->holders, g->nr, sizeof(g->holders[0]), sockmap_holder_cmp,
+	     NULL);
+	g->pin = get_task_struct(task);
+	return g;
+}
+
+/*
+ * sockmap_group_of - the sorted tables of @task's thread group: cached
+ * for the rest of this ->start() .. ->stop(), so that a group is listed
+ * once however many of its threads are visited, and the walk stays linear
+ * in the number of tasks. NULL when out of memory.
+ */
+static struct sockmap_group *sockmap_group_of(struct sockmap_iter *it,
+					      struct task_struct *task)
+{
+	unsigned long tgid = task_tgid_nr_ns(task, it->ns);
+	struct sockmap_group *g = xa_load(&it->groups, tgid), *old;
+
+	if (g && g->pin->signal == task->signal)
+		return g;
+	g = sockmap_scan_group(it, task);
+	if (!g)
+		return NULL;
+	old = xa_store(&it->groups, tgid, g, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(old)) {
+		put_task_struct(g->pin);
+		kvfree(g);
+		return NULL;
+	}
+	if (old) {	/* a group that has gone, whose tgid was reused */
+		put_task_struct(old->pin);
+		kvfree(old);
+	}
+	return g;
+}
+
+/*
+ * sockmap_forget_groups - free what sockmap_group_of() cached, and drop
+ * the references it held.
+ */
+static void sockmap_forget_groups(struct sockmap_iter *it)
+{
+	struct sockmap_group *g;
+	unsigned long tgid;
+
+	xa_for_each(&it->groups, tgid, g) {
+		put_task_struct(g->pin);
+		kvfree(g);
+	}
+	xa_destroy(&it->groups);
+}
+
+/*
+ * sockmap_group_shows - whether the thread it->task, with table @files,
+ * is the thread of lowest tid in its group that holds @files. A table
+ * the list does not know (the thread got it after the list was made) is
+ * shown: once too often is better than not at all.
+ */
+static bool sockmap_group_shows(struct sockmap_iter *it,
+				const struct files_struct *files)
+{
+	struct sockmap_group *g = sockmap_group_of(it, it->task);
+	unsigned int lo = 0, hi, mid;
+
+	if (!g)
+		return true;
+	for (hi = g->nr; lo < hi; ) {	/* the first holder of @files */
+		mid = lo + (hi - lo) / 2;
+		if (g->holders[mid].files < files)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == g->nr || g->holders[lo].files != files)
+		return true;
+	return g->holders[lo].tid == it->tid;
+}
+
+/*
+ * sockmap_shows_table - whether it->task's fd table is shown under it.
+ * Every table is shown once, under the first task in the walk's order
+ * (the lowest number) of its thread group that holds it: threads share
+ * their leader's table and are skipped (sockmap_find_task()); a thread
+ * that unshared it (unshare(CLONE_FILES)) has a table of its own; threads
+ * that share a table that is not the leader's (it was unshared, then
+ * more threads were created; or the leader has exited) show it under the
+ * first of them. Tasks of other thread groups that share a table
+ * (clone(CLONE_FILES) without CLONE_THREAD) each show it, as /proc does.
+ *
+ * task_lock() keeps it->task's table from being released while its
+ * reference count is read. A table that no other task holds needs no
+ * more; otherwise the group is listed once (sockmap_group_of()).
+ */
+static bool sockmap_shows_table(struct sockmap_iter *it)
+{
+	struct task_struct *task = it->task;
+	struct files_struct *files;
+	bool alone;
+
+	if (thread_group_leader(task))
+		return true;
+	task_lock(task);
+	files = task->files;
+	alone = files && atomic_read(&files->count) == 1;
+	task_unlock(task);
+	if (!files)
+		return false;
+	return alone || sockmap_group_shows(it, files);
+}
+
 /*
  * sockmap_grab_task - make it->task the first task at or after the cursor
- * whose fds the reader may see, and cache its command name.
+ * whose table is shown under it. Whether the reader may see it is asked
+ * later, at its first socket (sockmap_reader_sees()): most tasks have
+ * none, and looking at their tables is cheaper than asking procfs.
  * Returns true holding a reference to it->task; false holds none.
  */
 static bool sockmap_grab_task(struct sockmap_iter *it)
 {
-	char comm[TASK_COMM_LEN];
-	struct task_struct *task;
-	int len;
-
 	for (;; it->tid++, it->fd = 0) {
-		/* A reader who may see few of many tasks must not hog the CPU. */
+		/* A walk over many tasks must not hog the CPU. */
 		cond_resched();
-		task = sockmap_find_task(it);
-		if (!task)
+		it->task = sockmap_find_task(it);
+		if (!it->task)
 			return false;
-		if (sockmap_may_see(it->reader, task))
+		if (sockmap_shows_table(it))
 			break;
-		put_task_struct(task);
+		put_task_struct(it->task);
 	}
-
-	get_task_comm(comm, task);
-	len = string_escape_str(comm, it->comm, sizeof(it->comm) - 1,
-				ESCAPE_OCTAL, SOCKMAP_ESCAPE);
-	it->comm[min_t(int, len, sizeof(it->comm) - 1)] = '\0';
-	it->task = task;
 	it->pos = 0;
 	it->len = 0;
 	it->scan_fd = it->fd;
 	it->scan_done = false;
+	it->seen = false;
+	return true;
+}
+
+/*
+ * sockmap_reader_sees - whether the reader may see it->task's rows, asked
+ * of procfs once per task and ->start() (module/access.c); when it may,
+ * the task's command name is read and escaped for its rows. Sleeps; the
+ * caller holds references to it->task and its batch, and no lock.
+ */
+static bool sockmap_reader_sees(struct sockmap_iter *it)
+{
+	char comm[TASK_COMM_LEN];
+
+	if (it->seen)
+		return true;
+	if (!sockmap_may_see(&it->reader, it->task, it->tid))
+		return false;
+	get_task_comm(comm, it->task);
+	*sockmap_fmt_name(it->comm, comm, strnlen(comm, sizeof(comm))) = '\0';
+	it->seen = true;
 	return true;
 }
 
@@ -259,7 +446,7 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 	for (;;) {
 		if (!it->task && !sockmap_grab_task(it))
 			return NULL;
-		if (sockmap_next_socket(it))
+		if (sockmap_next_socket(it) && sockmap_reader_sees(it))
 			return it;
 		sockmap_drop_task(it);
 		it->tid++;
@@ -268,14 +455,16 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 }
 
 /*
- * sockmap_put_row - drop what sockmap_get_next() took; safe to repeat.
- * The cursor stays on the current row, so the next ->start() takes a new
- * batch from its fd on: the files of the old one may have been closed.
+ * sockmap_put_row - drop what sockmap_get_next() took, and what it
+ * cached; safe to repeat. The cursor stays on the current row, so the
+ * next ->start() takes a new batch from its fd on (the files of the old
+ * one may have been closed) and asks again who may see what.
  */
 static void sockmap_put_row(struct sockmap_iter *it)
 {
 	if (it->task)
 		sockmap_drop_task(it);
+	sockmap_forget_groups(it);
 }
 
 static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
@@ -336,35 +525,65 @@ static const struct seq_operations sockmap_seq_ops = {
  * would cost a ->stop() and ->start() (a fresh task lookup), a row
  * formatted twice (the one that no longer fit) and, for cat's sendfile(),
  * a pipe's worth of freshly zeroed pages. 64 KiB is what a pipe holds.
- * Allocated at open as single_open_size() does; without it, seq_file falls
- * back to its page.
+ *
+ * It is allocated at the first read, not at open(), so that opening the
+ * file costs nothing but the iterator (any user may hold as many open as
+ * its fd limit allows); and only as large as that read asks for, between
+ * one page and 64 KiB, so that a reader who reads a little at a time pins
+ * no more than /proc/net/tcp's page. It is charged to the reader's memory
+ * cgroup.
  */
-#define SOCKMAP_SEQ_BUF_SIZE	(64 * 1024)
+#define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
+
+/*
+ * sockmap_iter_read - ->read_iter(): seq_read_iter(), with a buffer sized
+ * for the first read. m->lock orders this against a concurrent read of
+ * the same file; if the allocation fails, seq_read_iter() tries a page.
+ */
+ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct seq_file *m = iocb->ki_filp->private_data;
+	size_t size;
+
+	mutex_lock(&m->lock);
+	if (!m->buf) {
+		size = clamp_t(size_t, iov_iter_count(to), PAGE_SIZE,
+			       SOCKMAP_SEQ_BUF_MAX);
+		size = roundup_pow_of_two(size);
+		m->buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		if (m->buf)
+			m->size = size;
+	}
+	mutex_unlock(&m->lock);
+	return seq_read_iter(iocb, to);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_read);
 
 /*
  * sockmap_iter_open - set up the walk on @file, an open of /proc/sockmap
- * (or, in the KUnit suite, a file standing in for it). Takes a reference
- * to @ns, which sockmap_iter_release() drops. Visibility is judged on
+ * in the procfs instance whose root is @proc_root (in the KUnit suite, a
+ * file standing in for it, and a procfs the suite mounted). The caller
+ * keeps @proc_root alive for as long as @file is open: /proc/sockmap's
+ * own file holds its mount. Takes a reference to the instance's pid
+ * namespace, which sockmap_iter_release() drops. Visibility is judged on
  * @file's credentials, those of the opener, for as long as it is open.
  */
-int sockmap_iter_open(struct file *file, struct pid_namespace *ns)
+int sockmap_iter_open(struct file *file, const struct path *proc_root)
 {
 	struct sockmap_iter *it;
-	struct seq_file *m;
 
 	it = __seq_open_private(file, &sockmap_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
-	m = file->private_data;
-	m->buf = kvmalloc(SOCKMAP_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
-	if (m->buf)
-		m->size = SOCKMAP_SEQ_BUF_SIZE;
-	it->reader = file;
-	it->ns = get_pid_ns(ns);
+	it->reader.cred = file->f_cred;
+	it->reader.proc_root = *proc_root;
+	it->ns = get_pid_ns(proc_pid_ns(proc_root->dentry->d_sb));
+	xa_init(&it->groups);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
 
+/* ->release(): the iterator holds nothing between reads but @ns. */
 int sockmap_iter_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;

@@ -20,16 +20,26 @@
  */
 static int sockmap_proc_open(struct inode *inode, struct file *file)
 {
+	/*
+	 * The root of the procfs instance the file was opened in, however
+	 * it was reached (a bind mount of the file itself has the file as
+	 * its mount's root): PIDs are shown as that instance numbers them,
+	 * and who may see which task is asked of it (module/access.c).
+	 * @file holds the mount, and the mount its superblock.
+	 */
+	const struct path proc_root = {
+		.mnt = file->f_path.mnt,
+		.dentry = inode->i_sb->s_root,
+	};
+
 	if (file->f_mode & FMODE_WRITE)
 		return -EACCES;
-
-	/* PIDs are shown as this procfs instance numbers them, like /proc. */
-	return sockmap_iter_open(file, proc_pid_ns(inode->i_sb));
+	return sockmap_iter_open(file, &proc_root);
 }
 
 static const struct proc_ops sockmap_proc_ops = {
 	.proc_open	= sockmap_proc_open,
-	.proc_read_iter	= seq_read_iter,
+	.proc_read_iter	= sockmap_iter_read,
 	.proc_lseek	= seq_lseek,
 	.proc_release	= sockmap_iter_release,
 };

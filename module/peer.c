@@ -15,6 +15,7 @@
 #include <net/inet_hashtables.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "sockmap.h"
 
@@ -81,18 +82,30 @@ static struct sock *sockmap_lookup_reverse(struct sock *sk)
 }
 
 /*
- * sockmap_tcp_peer_ino - the inode of the local socket at the other end of
- * TCP socket @sk, or 0 when there is none: not connected, the other end is
- * remote, or it has no file (a request socket, TIME_WAIT, or not yet
- * accepted). The caller keeps @sk alive; the peer's reference is dropped
- * here once its inode is read.
+ * The states in which a TCP socket is in the established hash, where the
+ * other end's lookup finds it. A socket in CLOSE (after a reset, say) has
+ * left it but keeps its 4-tuple: a new connection on the same ports would
+ * otherwise be taken for its peer.
  */
-unsigned long sockmap_tcp_peer_ino(struct sock *sk)
+#define SOCKMAP_TCPF_EHASHED	(TCPF_ESTABLISHED | TCPF_SYN_SENT | \
+				 TCPF_SYN_RECV | TCPF_FIN_WAIT1 | \
+				 TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | \
+				 TCPF_LAST_ACK | TCPF_CLOSING)
+
+/*
+ * sockmap_tcp_peer_ino - the inode of the local socket at the other end of
+ * TCP socket @sk, which was in @state, or 0 when there is none: not
+ * connected (or no longer), the other end is remote, or it has no file (a
+ * request socket, TIME_WAIT, or not yet accepted). The caller keeps @sk
+ * alive; the peer's reference is dropped here once its inode is read.
+ */
+unsigned long sockmap_tcp_peer_ino(struct sock *sk, int state)
 {
 	unsigned long ino = 0;
 	struct sock *peer;
 
-	if (!READ_ONCE(inet_sk(sk)->inet_dport))
+	if (!((1 << state) & SOCKMAP_TCPF_EHASHED) ||
+	    !READ_ONCE(inet_sk(sk)->inet_dport))
 		return 0;
 	peer = sockmap_lookup_reverse(sk);
 	if (!peer)

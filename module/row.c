@@ -378,7 +378,7 @@ static char *sockmap_show_inet(char *p, struct sock *sk,
 
 	if (sockmap_is_tcp(sk)) {
 		p = sockmap_show_tcp_queues(p, sk, state);
-		*peer_ino = sockmap_tcp_peer_ino(sk);
+		*peer_ino = sockmap_tcp_peer_ino(sk, state);
 		return sockmap_show_tcp_stats(p, sk);
 	}
 	if (sockmap_is_udp(sk))
@@ -466,31 +466,46 @@ static void sockmap_getsockname(struct socket *sock,
 }
 
 /*
+ * The name of the interface a packet socket is bound to: "*" for every
+ * interface (index 0), "-" for one that no longer exists (af_packet sets
+ * the index to -1 when its device goes away), else the name, escaped.
+ * At most 4 * (IFNAMSIZ - 1) bytes.
+ */
+static char *sockmap_fmt_ifname(char *p, struct sock *sk, int ifindex)
+{
+	char ifname[IFNAMSIZ];
+	struct net_device *dev;
+	ssize_t len = 0;
+
+	if (!ifindex) {
+		*p++ = '*';
+		return p;
+	}
+	rcu_read_lock();
+	dev = ifindex > 0 ? dev_get_by_index_rcu(sock_net(sk), ifindex) : NULL;
+	if (dev)
+		len = strscpy(ifname, dev->name, sizeof(ifname));
+	rcu_read_unlock();
+	return sockmap_fmt_name(p, ifname, max_t(ssize_t, len, 0));
+}
+
+/*
  * LOCAL of a netlink socket (its port id) or a packet socket (interface
  * and ethertype it is bound to), from sockmap_getsockname(): at most
- * IFNAMSIZ - 1 + 7 bytes.
+ * 4 * (IFNAMSIZ - 1) + 7 bytes.
  */
 static char *sockmap_fmt_sockname(char *p, struct sock *sk,
 				  const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)ss;
 	const struct sockaddr_nl *snl = (const struct sockaddr_nl *)ss;
-	char ifname[IFNAMSIZ] = "*";
-	struct net_device *dev;
 
 	if (ss->ss_family == AF_NETLINK)
 		return row_ull(p, snl->nl_pid);
 	if (ss->ss_family != AF_PACKET)
 		return row_str(p, "-");
-	if (sll->sll_ifindex) {
-		rcu_read_lock();
-		dev = dev_get_by_index_rcu(sock_net(sk), sll->sll_ifindex);
-		if (dev)
-			strscpy(ifname, dev->name, sizeof(ifname));
-		rcu_read_unlock();
-	}
-	return row_printf(p, IFNAMSIZ + 7, "%s:0x%04x", ifname,
-			  ntohs(sll->sll_protocol));
+	p = sockmap_fmt_ifname(p, sk, sll->sll_ifindex);
+	return row_printf(p, 7, ":0x%04x", ntohs(sll->sll_protocol));
 }
 
 /* STATE .. RETRANS of any other family; there is never a PEER. */
