@@ -33,25 +33,6 @@
 #endif
 
 /*
- * sockmap_task_user_dumpable - whether a task without an mm (a kernel
- * thread, or a task past exit_mm()) may be seen without CAP_SYS_PTRACE.
- * Kernels that have task->user_dumpable (upstream, and Debian's 6.1 and
- * 6.12 by backport) keep the exiting task's last dumpability there and
- * ptrace checks it; before that, ptrace did not check such tasks at all.
- */
-#ifdef SOCKMAP_HAVE_USER_DUMPABLE
-static inline bool sockmap_task_user_dumpable(struct task_struct *task)
-{
-	return task->user_dumpable;
-}
-#else
-static inline bool sockmap_task_user_dumpable(struct task_struct *task)
-{
-	return true;
-}
-#endif
-
-/*
  * The KUnit suite reaches sockmap's static helpers through symbols
  * exported into this namespace (<kunit/visibility.h>). Up to 6.12 the
  * namespace is a bare identifier; 6.13 made it a string.
