@@ -33,6 +33,20 @@
 #endif
 
 /*
+ * vfs_path_lookup() is exported by every supported kernel, but some (6.1)
+ * declare it only in fs/internal.h, others (6.12) in <linux/namei.h>.
+ * Kbuild looks for it in the public header; where it is missing, this is
+ * its prototype.
+ */
+#ifndef SOCKMAP_HAVE_VFS_PATH_LOOKUP_DECL
+struct dentry;
+struct path;
+struct vfsmount;
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+#endif
+
+/*
  * The KUnit suite reaches sockmap's static helpers through symbols
  * exported into this namespace (<kunit/visibility.h>). Up to 6.12 the
  * namespace is a bare identifier; 6.13 made it a string.
