@@ -109,15 +109,19 @@ unsigned long sockmap_tcp_peer_ino(struct sock *sk, int state);
 /*
  * module/access.c - who may see which task's rows: whoever reads through
  * the procfs instance whose root is @proc_root, with the credentials
- * @cred of the opener. The open file keeps both alive.
+ * @cred of the opener. The open file keeps both alive. @ns_path is a
+ * reference that sockmap_may_see() may leave, for the next check to
+ * reuse; sockmap_reader_put() drops it.
  */
 struct sockmap_reader {
 	const struct cred *cred;
 	struct path proc_root;
+	struct path ns_path;
 };
 
-bool sockmap_may_see(const struct sockmap_reader *r, struct task_struct *task,
+bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 		     int tid);
+void sockmap_reader_put(struct sockmap_reader *r);
 
 /* module/iter.c - the seq_file walk over (task, fd). */
 struct kiocb;

@@ -28,6 +28,19 @@
  * kernel-internal filesystem: following cwd or fd/N could end on a network
  * filesystem, whose revalidation may wait for a server.
  *
+ * (A walk through /proc/TID/fdinfo would need no link, but fdinfo's
+ * ->permission() checks ptrace only since a 2024 fix, "move fdinfo
+ * PTRACE_MODE_READ check into the inode .permission operation", and the
+ * stable kernels it was backported to; before it, fdinfo checked at
+ * open(), and before 5.14 not at all. The ns links have checked it all
+ * along.)
+ *
+ * Following the link makes nsfs find, or make, the dentry of the task's
+ * mount namespace; nsfs frees it when its last reference goes. The reader
+ * keeps the last one it reached (r->ns_path) until the next check or the
+ * end of the read, so that the next task in the same mount namespace -
+ * most tasks - finds it made.
+ *
  * As for /proc itself, the decision is taken on the credentials the check
  * runs with - here the opener's (file->f_cred), so an fd passed to another
  * process never shows more than its opener could see - and the reader's
@@ -53,36 +66,52 @@
 /*
  * sockmap_procfs_allows - whether procfs lets the current task, with the
  * credentials it runs with now, readlink /proc/@tid/fd/N in the instance
- * whose root is @root. Sleeps (a path walk). The walk's result, a
- * reference to the namespace's nsfs path, is put before returning;
- * nothing is held afterwards.
+ * of @r. Sleeps (a path walk). On success the walk's result, a reference
+ * to the task's mount namespace on nsfs, replaces the one @r held (see
+ * above); sockmap_reader_put() drops it.
  */
-static bool sockmap_procfs_allows(const struct path *root, int tid)
+static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 {
 	char name[SOCKMAP_ACCESS_PATH_MAX];
-	struct path link;
+	struct path ns;
 	int err;
 
 	snprintf(name, sizeof(name), "%d/fd/../ns/mnt", tid);
-	err = vfs_path_lookup(root->dentry, root->mnt, name, LOOKUP_FOLLOW,
-			      &link);
+	err = vfs_path_lookup(r->proc_root.dentry, r->proc_root.mnt, name,
+			      LOOKUP_FOLLOW, &ns);
 	if (err)	/* -ENOENT, -EPERM, -EACCES: not for this reader */
 		return false;
-	path_put(&link);
+	sockmap_reader_put(r);
+	r->ns_path = ns;
 	return true;
 }
+
+/*
+ * sockmap_reader_put - drop the nsfs path that sockmap_procfs_allows()
+ * kept; safe to repeat.
+ */
+void sockmap_reader_put(struct sockmap_reader *r)
+{
+	if (r->ns_path.dentry) {
+		path_put(&r->ns_path);
+		r->ns_path.dentry = NULL;
+		r->ns_path.mnt = NULL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_reader_put);
 
 /*
  * sockmap_may_see - may the reader @r see the fds of @task, which has
  * number @tid in the pid namespace of @r's procfs instance?
  *
  * The caller holds a reference to @task and no lock: the check sleeps.
+ * It may leave @r holding an nsfs path: see sockmap_reader_put().
  * procfs judges whichever task has number @tid; that is @task if, after
  * the check, @tid still names it (a number is not reused while its task
  * lives), so a task that exits meanwhile and whose number is taken by
  * another is never judged by the other's permissions.
  */
-bool sockmap_may_see(const struct sockmap_reader *r, struct task_struct *task,
+bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 		     int tid)
 {
 	struct pid_namespace *ns = proc_pid_ns(r->proc_root.dentry->d_sb);
@@ -90,7 +119,7 @@ bool sockmap_may_see(const struct sockmap_reader *r, struct task_struct *task,
 	bool ok;
 
 	old = override_creds(r->cred);
-	ok = sockmap_procfs_allows(&r->proc_root, tid);
+	ok = sockmap_procfs_allows(r, tid);
 	revert_creds(old);
 	if (!ok)
 		return false;

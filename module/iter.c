@@ -465,6 +465,7 @@ static void sockmap_put_row(struct sockmap_iter *it)
 	if (it->task)
 		sockmap_drop_task(it);
 	sockmap_forget_groups(it);
+	sockmap_reader_put(&it->reader);
 }
 
 static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
