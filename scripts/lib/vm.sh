@@ -22,11 +22,12 @@
 #	/payload		the payload script, run by /init as root with cwd /tmp
 #	/sockmap.ko		the module under test ("-" as KO: none; /init then
 #				does not insmod)
-#	/bin,/sbin,/usr/...	busybox (every applet), the real ss and lsof
+#	/bin,/sbin,/usr/...	busybox (every applet), the real ss, lsof and ip
 #	/workload/NAME		every scripts/workload/NAME.c, built static
 #				(call them by path: /workload/echo, since `echo`
 #				alone is the shell's builtin)
-#	/lib/modules/diag/	the sock_diag modules ss needs, loaded by /init
+#	/lib/modules/diag/	the sock_diag modules ss needs, and veth; loaded
+#				by /init
 #	/etc/passwd, group	root (0) and user (1000:1000, home /tmp), for
 #				tests that need a second uid: `su user -c CMD`
 #
@@ -49,8 +50,9 @@
 
 VM_OK_TOKEN=SOCKMAP-GUEST-OK
 
-# The diag modules loaded in the guest, so that ss sees every family.
-VM_DIAG_MODULES="inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_packet_diag"
+# The modules loaded in the guest: the diag modules, so that ss sees every
+# family, and veth, for interfaces that come and go.
+VM_DIAG_MODULES="inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_packet_diag veth"
 
 # vm_need_packages - the host tools every VM run needs (Debian package names).
 vm_need_packages() {
@@ -158,9 +160,10 @@ vm_build_workloads() {
 }
 
 # vm_initramfs OUT KROOT KO PAYLOAD [FILE:DEST ...] - write a gzip'd cpio
-# to OUT holding busybox, ss, lsof, the diag modules of the kernel in KROOT,
-# KO as /sockmap.ko (KO "-": none), the workloads, /init and PAYLOAD as
-# /payload. Each FILE:DEST copies one more host file (or directory) to DEST.
+# to OUT holding busybox, ss, lsof, ip, the diag modules (and veth) of the
+# kernel in KROOT, KO as /sockmap.ko (KO "-": none), the workloads, /init
+# and PAYLOAD as /payload. Each FILE:DEST copies one more host file (or
+# directory) to DEST.
 vm_initramfs() {
 	local out=$1 kroot=$2 ko=$3 payload=$4 root spec
 	shift 4
@@ -171,6 +174,7 @@ vm_initramfs() {
 	vm_add_busybox "$root"
 	vm_add_binary "$root" "$(command -v ss)"
 	vm_add_binary "$root" "$(command -v lsof)"
+	vm_add_binary "$root" "$(command -v ip)"
 	vm_add_diag_modules "$root" "$kroot"
 	vm_build_workloads "$root/workload"
 
