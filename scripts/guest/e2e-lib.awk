@@ -123,22 +123,28 @@ function netlink_proto(n) {
 	return n
 }
 
-# esc(s): escape a name the way /proc/mounts does (and sockmap promises):
-# space, tab, newline and backslash as \040 \011 \012 \134.
-function esc(s,    i, c, out) {
+# esc(s): a name as sockmap promises to print it: every byte that is not
+# printable ASCII (0x00-0x20: controls and space; 0x7f and up: DEL and
+# every byte of a UTF-8 sequence) and the backslash as a backslash and
+# three octal digits (\040, \302\240); "-" for an empty name, and "\055"
+# for a name that is "-" (which would read as "none"). Busybox awk has no
+# ord(): the codes come from a table of sprintf("%c", n).
+function esc(s,    i, c, n, out) {
+	if (!("A" in ESC_CODE))
+		for (n = 1; n < 256; n++)
+			ESC_CODE[sprintf("%c", n)] = n
+	if (s == "")
+		return "-"
+	if (s == "-")
+		return "\\055"
 	out = ""
 	for (i = 1; i <= length(s); i++) {
 		c = substr(s, i, 1)
-		if (c == " ")
-			out = out "\\040"
-		else if (c == "\t")
-			out = out "\\011"
-		else if (c == "\n")
-			out = out "\\012"
-		else if (c == "\\")
-			out = out "\\134"
-		else
+		n = ESC_CODE[c]
+		if (n > 32 && n < 127 && c != "\\")
 			out = out c
+		else
+			out = out "\\" int(n / 64) int(n / 8) % 8 n % 8
 	}
 	return out
 }

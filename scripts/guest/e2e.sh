@@ -10,10 +10,13 @@
 # The script exits non-zero if any check failed, so /init withholds the
 # success token.
 #
-# Sub-commands, used to run a piece of this file as another user or in
-# another pid namespace:
-#	e2e.sh fds		socket fds the caller can see, "PID FD INODE UID"
-#	e2e.sh pidns DIR	the pid-namespace half of check 5
+# Sub-commands, used to run a piece of this file as another user, in
+# another pid namespace or in a Landlock domain:
+#	e2e.sh fds [PROC]	socket fds the caller can see in the procfs
+#				mounted at PROC (/proc), "PID FD INODE UID"
+#	e2e.sh inside DIR	the inside half of check_pidns, check_userns
+#				and check_landlock: a sockzoo, /proc/sockmap,
+#				fds and /proc/net seen in a namespace or domain
 #
 # shellcheck disable=SC2016 # awk programs and su -c are single-quoted
 
@@ -22,6 +25,7 @@ set -u
 SOCKMAP=/proc/sockmap
 KO=${e2e_ko:-/sockmap.ko}
 ZOO=${e2e_zoo:-/workload/sockzoo}
+LANDLOCK=/workload/landlock
 LIB=${e2e_lib:-/e2e-lib.awk}
 W=${e2e_work:-/tmp/e2e}
 ME=$(realpath "$0")
@@ -54,21 +58,34 @@ wait_for() {
 	done
 }
 
-# start_zoo OUT CMD... - run CMD (a sockzoo) in the background with its
-# output in OUT and wait for its ready line. Sets ZOO_PID (CMD's pid).
+# start_zoo OUT CMD... - run CMD (a workload: sockzoo, layout, corner) in
+# the background with its output in OUT and wait for its "NAME ready"
+# line. Sets ZOO_PID (CMD's pid; a subshell when CMD is as_user) and
+# ZOO_OUT.
 start_zoo() {
 	out=$1
 	shift
 	: >"$out"
 	"$@" >"$out" 2>&1 &
 	ZOO_PID=$!
-	wait_for 60 "$* to be ready" grep -q '^sockzoo ready' "$out" ||
+	ZOO_OUT=$out
+	wait_for 120 "$* to be ready" grep -q '^[a-z]* ready' "$out" ||
 		{ cat "$out"; return 1; }
 }
 
-# zoo_field OUT NAME - NAME=VALUE from a zoo's ready line.
+# stop_zoo - kill the workload start_zoo started last (the pid its ready
+# line names: as_user's subshell would leave it running) and wait until it
+# is gone.
+stop_zoo() {
+	pid=$(zoo_field "$ZOO_OUT" pid)
+	kill "${pid:-$ZOO_PID}" 2>/dev/null
+	wait "$ZOO_PID" 2>/dev/null
+	return 0
+}
+
+# zoo_field OUT NAME - NAME=VALUE from a workload's ready line.
 zoo_field() {
-	sed -n "s/^sockzoo ready.* $2=\([0-9]*\).*/\1/p" "$1"
+	sed -n "s/^[a-z]* ready.* $2=\([0-9]*\).*/\1/p" "$1"
 }
 
 # ---------------------------------------------------------------------------
@@ -89,30 +106,53 @@ fds_of() {
 		sort -n -k2,2
 }
 
-# fds - every socket fd the caller may see: each process's table, and a
-# thread's own table when it differs from its leader's (it did
-# unshare(CLONE_FILES)). A thread with a private copy that still equals
-# its leader's table would be missed: sockzoo's thread opens a socket
-# after unsharing, so its table differs. When the leader has exited
+# fds [PROC] - every socket fd the caller may see through the procfs
+# mounted at PROC (default /proc): each fd table once, under the thread of
+# lowest TID in its process that holds it. Tables are told apart by what
+# they hold: a thread's table is its own when its sockets differ from its
+# leader's (it did unshare(CLONE_FILES)), and threads whose sockets are
+# the same share one. A thread with a private copy that still equals
+# another's table would be missed: the workloads' threads open a socket
+# after unsharing, so their tables differ. When the leader has exited
 # (pthread_exit) it has no table, and the one its threads share is
-# expected once, under the first of them (sockzoo's orphan).
+# expected once (sockzoo's orphan).
 fds() {
-	for dir in /proc/[0-9]*; do
-		pid=${dir#/proc/}
-		leader=$(fds_of "$dir" "$pid" | cut -d' ' -f2-)
-		[ -n "$leader" ] && echo "$leader" | sed "s/^/$pid /"
-		shared=
-		for tdir in "$dir"/task/*; do
+	proc=${1:-/proc}
+	for dir in "$proc"/[0-9]*; do
+		pid=${dir##*/}
+		for tdir in "$dir" "$dir"/task/*; do
 			tid=${tdir##*/}
-			[ "$tid" = "$pid" ] && continue
-			mine=$(fds_of "$tdir" "$tid" | cut -d' ' -f2-)
-			[ "$mine" = "$leader" ] && continue
-			[ -z "$leader" ] && [ -n "$shared" ] &&
-				[ "$mine" = "$shared" ] && continue
-			[ -z "$leader" ] && [ -z "$shared" ] && shared=$mine
-			[ -n "$mine" ] && echo "$mine" | sed "s/^/$tid /"
+			[ "$tdir" != "$dir" ] && [ "$tid" = "$pid" ] && continue
+			echo "task $pid $tid"
+			fds_of "$tdir" "$tid"
 		done
-	done
+	done | awk '
+	# table[TID]: the "FD INODE UID" lines of thread TID of process pid.
+	function flush(    t, holder, tab) {
+		for (t in table) {
+			if (t != pid && table[t] == table[pid])
+				continue
+			if (!(table[t] in holder) || t + 0 < holder[table[t]] + 0)
+				holder[table[t]] = t
+		}
+		for (tab in holder)
+			if (tab != "")
+				print_table(holder[tab], tab)
+		split("", table)
+	}
+	function print_table(t, lines,    n, i, l) {
+		n = split(lines, l, "\n")
+		for (i = 1; i < n; i++)
+			print t, l[i]
+	}
+	$1 == "task" {
+		if ($2 != pid)
+			flush()
+		pid = $2; tid = $3; table[tid] = ""
+		next
+	}
+	{ table[tid] = table[tid] $2 " " $3 " " $4 "\n" }
+	END { flush() }'
 	return 0
 }
 
@@ -428,7 +468,8 @@ check_other() {
 			# sk RefCnt Type Proto Iface R Rmem User Inode
 			proto = "0x" tolower($4)
 			want[$9] = "PACKET " sock_type($3) " " proto " - " \
-				($5 == 0 ? "*" : ifname[$5]) ":" proto " - " $7 " " $8
+				($5 == 0 ? "*" : ($5 in ifname) ? esc(ifname[$5]) : "-") \
+				":" proto " - " $7 " " $8
 		}
 		next
 	}
@@ -538,12 +579,21 @@ check_uid() {
 }
 
 # UID is translated into the reader's user namespace, as /proc/net/tcp's
-# uid column is: uid 1000 in a user namespace where it is root (0).
+# uid column is: uid 1000 in a user namespace where it is root (0), with a
+# sockzoo started in it. What the reader sees there is what it can
+# readlink there: its namespace's processes, not uid 1000's outside it
+# (ptrace needs the same user namespace or CAP_SYS_PTRACE over the other).
 check_userns() {
-	as_user unshare -U -r cat "$SOCKMAP" >"$W/userns.rows" ||
-		{ echo "uid $USER_ID cannot read $SOCKMAP in a new user namespace"; return 1; }
-	as_user unshare -U -r cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp \
-		/proc/net/udp6 | awk '{ print "x x", $0 }' >"$W/userns.procnet"
+	dir=$W/userns
+	mkdir -p "$dir"
+	chmod 0777 "$dir"
+	as_user unshare -U -r sh "$ME" inside "$dir" ||
+		{ echo "the run in a new user namespace failed:"; cat "$dir/log"; return 1; }
+	rows_keys "$dir/rows" >"$dir/rows.keys"
+	awk '{ print $1, $2, $3 }' "$dir/fds" >"$dir/fds.keys"
+	same_set "rows in a user namespace" "$dir/rows.keys" "$dir/fds.keys"
+	inner=$(zoo_field "$dir/zoo" pid)
+	awk '{ print "x x", $0 }' "$dir/procnet" >"$dir/procnet.x"
 	awkl '
 	FNR == NR {
 		$0 = strip(2)
@@ -559,10 +609,10 @@ check_userns() {
 	}
 	END {
 		if (!n) print "no TCP/UDP rows seen from the user namespace"
-		if (!zoo_seen) print "uid 1000 sockzoo (" zoo ") not seen"
-	}' zoo="$USER_ZOO" "$W/userns.procnet" "$W/userns.rows"
-	grep -q "^$USER_ZOO .* 0 *[-0-9]* *$" "$W/userns.rows" ||
-		echo "no row of sockzoo $USER_ZOO shows UID 0 (uid $USER_ID mapped to 0)"
+		if (!zoo_seen) print "its sockzoo (" zoo ") not seen"
+	}' zoo="${inner:-none}" "$dir/procnet.x" "$dir/rows"
+	grep -q "^$inner .* 0 *[-0-9]* *$" "$dir/rows" ||
+		echo "no row of sockzoo $inner shows UID 0 (uid $USER_ID mapped to 0)"
 }
 
 # 5: what a file opened by uid 1000 shows is decided at open(): read by
@@ -580,7 +630,7 @@ check_opener() {
 # tasks appear, numbered as it numbers them.
 check_pidns() {
 	mkdir -p "$W/pidns"
-	unshare -p -f --mount-proc sh "$ME" pidns "$W/pidns" ||
+	unshare -p -f --mount-proc sh "$ME" inside "$W/pidns" ||
 		{ echo "the pid namespace run failed:"; cat "$W/pidns/log"; return 1; }
 	rows_keys "$W/pidns/rows" >"$W/pidns/rows.keys"
 	awk '{ print $1, $2, $3 }' "$W/pidns/fds" >"$W/pidns/fds.keys"
@@ -603,16 +653,83 @@ check_pidns() {
 	return 0
 }
 
-# The inside half of check_pidns (sub-command "pidns DIR"), as pid 1 of a
-# new pid namespace with a fresh /proc.
-pidns_inside() {
+# The inside half of check_pidns (sub-command "inside DIR", as pid 1 of a
+# new pid namespace with a fresh /proc), check_userns (in a new user
+# namespace) and check_landlock (in a Landlock domain): a sockzoo started
+# there, then what /proc/sockmap, fds and /proc/net/{tcp,udp}{,6} show
+# there, into DIR.
+inside() {
 	dir=$1
 	exec >"$dir/log" 2>&1
 	start_zoo "$dir/zoo" "$ZOO" basic || return 1
 	cat "$SOCKMAP" >"$dir/rows" || return 1
 	fds >"$dir/fds"
-	kill "$ZOO_PID"
-	wait "$ZOO_PID" 2>/dev/null
+	cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 >"$dir/procnet"
+	stop_zoo
+}
+
+# issue 10: a reader in a Landlock domain (any ruleset: this one handles
+# only the making of UNIX socket files) may readlink the fds of no process
+# outside it; /proc/sockmap read there must show exactly the socket fds
+# that the domain can readlink under /proc/*/fd, as root and as uid 1000:
+# the sockzoo started inside, not root's (nor uid 1000's) outside.
+check_landlock() {
+	for who in root user; do
+		dir=$W/landlock.$who
+		mkdir -p "$dir"
+		chmod 0777 "$dir"
+		run=
+		[ $who = user ] && run=as_user
+		if ! $run "$LANDLOCK" sh "$ME" inside "$dir" 2>"$dir/err"; then
+			echo "$who: the run inside a Landlock domain failed:"
+			cat "$dir/err" "$dir/log" 2>/dev/null
+			continue
+		fi
+		rows_keys "$dir/rows" >"$dir/rows.keys"
+		awk '{ print $1, $2, $3 }' "$dir/fds" >"$dir/fds.keys"
+		same_set "$who in a Landlock domain: rows" "$dir/rows.keys" "$dir/fds.keys"
+		inner=$(zoo_field "$dir/zoo" pid)
+		grep -q "^${inner:-none} " "$dir/rows.keys" ||
+			echo "$who: the sockzoo started in the domain (${inner:-none}) is not visible in it"
+		for pid in "$ROOT_ZOO" "$USER_ZOO"; do
+			grep -q "^$pid " "$dir/rows.keys" &&
+				echo "$who: sockzoo $pid, outside the domain, is visible in it"
+			grep -q "^$pid " "$dir/fds.keys" &&
+				echo "$who: /proc/$pid/fd can be read in the domain: no Landlock?"
+		done
+		echo "$who: $(wc -l <"$dir/rows.keys") rows in the domain" >&3
+	done
+	return 0
+}
+
+# issue 10: a procfs mounted with hidepid=invisible: uid 1000 reading its
+# sockmap sees exactly the socket fds it can readlink in that instance
+# (and root all of them there).
+check_hidepid() {
+	hp=/tmp/proc-hidepid
+	mkdir -p "$hp"
+	mount -t proc -o hidepid=invisible proc "$hp" ||
+		{ echo "cannot mount a procfs with hidepid=invisible"; return 1; }
+	as_user cat "$hp/sockmap" >"$W/hidepid.user.rows" ||
+		echo "uid $USER_ID cannot read $hp/sockmap"
+	as_user sh "$ME" fds "$hp" >"$W/hidepid.user.fds"
+	cat "$hp/sockmap" >"$W/hidepid.root.rows" || echo "root cannot read $hp/sockmap"
+	fds "$hp" >"$W/hidepid.root.fds"
+	as_user ls "$hp" >"$W/hidepid.user.ls"
+	umount "$hp"
+	for who in user root; do
+		rows_keys "$W/hidepid.$who.rows" >"$W/hidepid.$who.keys"
+		awk '{ print $1, $2, $3 }' "$W/hidepid.$who.fds" >"$W/hidepid.$who.truth"
+		same_set "$who through the hidepid=invisible procfs: rows" \
+			"$W/hidepid.$who.keys" "$W/hidepid.$who.truth"
+	done
+	grep -q "^$USER_ZOO " "$W/hidepid.user.keys" ||
+		echo "uid $USER_ID does not see its own sockzoo ($USER_ZOO) there"
+	grep -q "^$ROOT_ZOO " "$W/hidepid.root.keys" ||
+		echo "root does not see its sockzoo ($ROOT_ZOO) there"
+	# The option took effect: uid 1000 cannot even list root's processes.
+	grep -qx "$ROOT_ZOO" "$W/hidepid.user.ls" &&
+		echo "hidepid=invisible did not hide $ROOT_ZOO from uid $USER_ID"
 	return 0
 }
 
@@ -753,7 +870,7 @@ FAILED=0
 TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
-read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
+landlock-visibility hidepid-visibility read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict.
@@ -826,6 +943,8 @@ main() {
 	check userns-uid check_userns
 	check opener-creds check_opener
 	check pidns-visibility check_pidns
+	check landlock-visibility check_landlock
+	check hidepid-visibility check_hidepid
 	check read-sizes check_read_sizes
 	check write-eacces check_write
 	check reload-cycles check_reload
@@ -847,8 +966,8 @@ main() {
 }
 
 case ${1:-} in
-fds) fds ;;
-pidns) pidns_inside "$2" ;;
+fds) fds "${2:-/proc}" ;;
+inside) inside "$2" ;;
 "") main ;;
-*) echo "usage: $0 [fds|pidns DIR]" >&2; exit 2 ;;
+*) echo "usage: $0 [fds [PROC]|inside DIR]" >&2; exit 2 ;;
 esac
