@@ -26,6 +26,8 @@ SOCKMAP=/proc/sockmap
 KO=${e2e_ko:-/sockmap.ko}
 ZOO=${e2e_zoo:-/workload/sockzoo}
 LANDLOCK=/workload/landlock
+LAYOUT=/workload/layout
+CORNER=/workload/corner
 LIB=${e2e_lib:-/e2e-lib.awk}
 W=${e2e_work:-/tmp/e2e}
 ME=$(realpath "$0")
@@ -753,6 +755,202 @@ check_read_sizes() {
 	echo "read-sizes: $rows rows, $size bytes" >&3
 }
 
+# issue 11 (1, 2): thread layouts an unprivileged user may build (see
+# scripts/workload/layout.c), run as uid 1000 and read by uid 1000: each
+# fd table with sockets is shown once, under the lowest TID that holds it
+# (the rows holding the layout's sockets are exactly its "socket TID FD
+# INODE" lines), and a read with the hostile layout (the main thread
+# exited, N unshared tables, one shared by M threads) costs at most 4x
+# (plus 0.15 s for TCG's noise) one with as many threads and sockets in
+# the main thread's table. The quadratic walk of old took 1.2-1.6 s per
+# read at N = M = 3,000 natively, against 0.03 s; here (TCG) at N = M =
+# 1,500 0.3-0.7 s against 7 ms; now about 0.05 s (a procfs check per
+# table, linear).
+check_layout() {
+	n=${e2e_layout_n:-1500}
+	for mode in shared hostile ordinary; do
+		out=$W/layout.$mode
+		start_zoo "$out" as_user "$LAYOUT" "$mode" "$n" "$n" ||
+			{ echo "$mode: the layout did not start"; continue; }
+		as_user cat "$SOCKMAP" >"$out.rows" || echo "$mode: cat failed"
+		[ $mode = shared ] ||
+			as_user "$LAYOUT" readtime "$SOCKMAP" 3 >"$out.us" ||
+			echo "$mode: layout readtime failed"
+		stop_zoo
+		awk '$1 == "socket" { print $2, $3, $4 }' "$out" >"$out.truth"
+		awk 'FNR == NR { ino[$3] = 1; next }
+		     FNR > 1 && ($4 in ino) { print $1, $3, $4 }' \
+			"$out.truth" "$out.rows" >"$out.keys"
+		same_set "$mode layout: the rows of its sockets" "$out.keys" "$out.truth"
+		awk -v mode=$mode '{ n[$3]++ }
+			END { for (i in n) if (n[i] > 1) print mode ": inode " i " in " n[i] " rows" }' \
+			"$out.keys" | head -n 5
+		grep -q . "$out.truth" || echo "$mode: the layout reported no sockets"
+		echo "$mode: $(grep -c . "$out.keys") rows, tables=$(zoo_field "$out" tables)" >&3
+	done
+	hostile=$(cat "$W/layout.hostile.us" 2>/dev/null)
+	ordinary=$(cat "$W/layout.ordinary.us" 2>/dev/null)
+	echo "a read takes ${hostile:-?} us with the hostile layout, ${ordinary:-?} us with the ordinary one (N = M = $n)" >&3
+	if [ -z "$hostile" ] || [ -z "$ordinary" ]; then
+		echo "no read times"
+		return 0
+	fi
+	[ "$hostile" -le $((4 * ordinary + 150000)) ] ||
+		echo "a read takes $hostile us with the hostile layout, more than 4 x $ordinary us (ordinary) + 0.15 s"
+}
+
+# issue 11 (3, 4): names with every kind of byte (scripts/workload/corner.c,
+# "names"): no byte but printable ASCII, space and newline in the output;
+# every row has the header's number of fields; COMM is the escaped
+# /proc/PID/comm and every UNIX LOCAL the escaped /proc/net/unix name (esc()
+# in e2e-lib.awk), and, spelled out here, what the escaping must give.
+check_names() {
+	dir=$W/names
+	mkdir -p "$dir"
+	start_zoo "$W/names.out" "$CORNER" names "$dir" || return 1
+	cat "$SOCKMAP" >"$W/names.rows"
+	LC_ALL=C grep -n '[^ -~]' "$W/names.rows" | head -n 5 | cat -v |
+		sed 's/^/a byte outside printable ASCII: /'
+	awkl '
+	FNR == NR {					# /proc/net/unix
+		if (FNR > 1) {
+			ino = $7
+			$0 = strip(7)
+			name[ino] = $0
+		}
+		next
+	}
+	FILENAME ~ /out$/ {				# the children
+		if ($1 == "child")
+			child[$2] = $3
+		next
+	}
+	FNR == 1 { nf = NF; next }
+	NF != nf { print "row has " NF " fields, the header " nf ": " $0 }
+	$7 == "UNIX" && ($4 in name) { differ("inode " $4 " LOCAL", $11, esc(name[$4])) }
+	$7 == "UNIX" && !($4 in name) { print "inode " $4 ": not in /proc/net/unix" }
+	$1 in child {
+		i = child[$1]
+		comm = ""
+		getline comm <("/proc/" $1 "/comm")
+		close("/proc/" $1 "/comm")
+		differ("pid " $1 " (child " i ") COMM", $2, esc(comm))
+		differ("pid " $1 " (child " i ") COMM", $2, want[i])
+		if (i == "edge")
+			edge[$11] = 1
+		else if ($11 !~ /^@/)
+			differ("pid " $1 " (child " i ") path", $11, dir "/" i inname[i])
+		else
+			differ("pid " $1 " (child " i ") abstract name", $11, "@n" i inname[i])
+		rows[i]++
+	}
+	END {
+		for (i in want)
+			if (rows[i] != 2 && i != "edge" || i == "edge" && rows[i] != 3)
+				print "child " i ": " rows[i] + 0 " rows"
+		for (n in ename)
+			if (!(ename[n] in edge))
+				print "no socket of the edge child named " ename[n]
+	}
+	BEGIN {
+		split("\\033[7m \\034\\035\\036\\037 \\302\\240 " \
+		      "\\342\\200\\250 \\055 a\\040b\\134c", w, " ")
+		want[0] = "-"
+		for (i = 1; i <= 6; i++)
+			want[i] = inname[i] = w[i]
+		inname[0] = ""		# inside a longer name, "" and "-" are
+		inname[5] = "-"		# just themselves
+		want["edge"] = "corner-edge"
+		split("\\055 @ @-", ename, " ")
+	}' dir="$dir" /proc/net/unix "$W/names.out" "$W/names.rows" | cat -v
+	stop_zoo
+}
+
+# issue 11 (6): a TCP client A reset by its server is CLOSE but still
+# open; a client C from the same port to the same listener must not make
+# A claim C's peer. A: CLOSE, PEER "-", the same 4-tuple as C; C's PEER
+# is the server end D, and D's is C (inodes from /proc/PID/fd).
+check_stale_peer() {
+	start_zoo "$W/stale.out" "$CORNER" stalepeer || return 1
+	pid=$ZOO_PID
+	cat "$SOCKMAP" >"$W/stale.rows"
+	for end in a c d; do
+		fd=$(zoo_field "$W/stale.out" $end)
+		ino=$(readlink "/proc/$pid/fd/$fd")
+		ino=${ino#socket:[}
+		echo "$end ${ino%]}"
+	done >"$W/stale.inodes"
+	stop_zoo
+	awk '
+	FNR == NR { ino[$1] = $2; end[$2] = $1; next }
+	FNR > 1 && ($4 in end) { state[end[$4]] = $10; tuple[end[$4]] = $11 " " $12; peer[end[$4]] = $20 }
+	END {
+		if (!("a" in state) || !("c" in state) || !("d" in state)) {
+			print "rows missing for A, C or D (inodes " ino["a"] ", " ino["c"] ", " ino["d"] ")"
+			exit
+		}
+		if (state["a"] != "CLOSE") print "A (" ino["a"] ") is " state["a"] ", not CLOSE"
+		if (peer["a"] != "-") print "A (" ino["a"] ", CLOSE) has PEER " peer["a"] ", not -"
+		if (tuple["a"] != tuple["c"]) print "A is " tuple["a"] ", C " tuple["c"] ": not the same 4-tuple"
+		if (state["c"] != "ESTABLISHED") print "C is " state["c"]
+		if (peer["c"] != ino["d"]) print "C has PEER " peer["c"] ", not D (" ino["d"] ")"
+		if (peer["d"] != ino["c"]) print "D has PEER " peer["d"] ", not C (" ino["c"] ")"
+	}' "$W/stale.inodes" "$W/stale.rows"
+}
+
+# issue 11 (4, 7): a packet socket bound to a veth whose name has a
+# control byte: LOCAL is the escaped name and the ethertype; once the veth
+# is deleted (af_packet sets the index to -1: /proc/net/packet's Iface),
+# LOCAL is "-:0x88b5", not "*" (every interface).
+check_packet() {
+	va=$(printf 'e2ev')
+	ip link add "$va" type veth peer name e2e-vb ||
+		{ echo "cannot make a veth pair"; return 1; }
+	if ! start_zoo "$W/packet.out" "$CORNER" packet "$va"; then
+		ip link del "$va"
+		return 1
+	fi
+	ino=$(readlink "/proc/$ZOO_PID/fd/$(zoo_field "$W/packet.out" fd)")
+	ino=${ino#socket:[}
+	ino=${ino%]}
+	cat "$SOCKMAP" >"$W/packet.before"
+	ip link del "$va" || echo "cannot delete the veth"
+	wait_for 10 "the socket to lose its interface" \
+		awk -v ino="$ino" '$9 == ino && $5 == -1 { f = 1 } END { exit !f }' \
+		/proc/net/packet
+	cat "$SOCKMAP" >"$W/packet.after"
+	stop_zoo
+	for when in before after; do
+		awkl '
+		FNR > 1 && $4 == ino {
+			n++
+			differ(when ": inode " ino " LOCAL", $11,
+			       (when == "before" ? esc(name) : "-") ":0x88b5")
+		}
+		END { if (n != 1) print when ": " n + 0 " rows for inode " ino }' \
+			ino="$ino" when=$when name="$va" "$W/packet.$when" | cat -v
+	done
+}
+
+# issue 11 (5): 1,000 opens of /proc/sockmap without a read, as root and
+# as uid 1000, cost less than 2 MiB of MemAvailable (measured by the
+# workload around its opens, while it holds them).
+check_open_memory() {
+	for who in root user; do
+		run=
+		[ $who = user ] && run=as_user
+		start_zoo "$W/opens.$who" $run "$CORNER" opens 1000 "$SOCKMAP" ||
+			{ echo "$who: the opens failed"; continue; }
+		stop_zoo
+		before=$(zoo_field "$W/opens.$who" before)
+		after=$(zoo_field "$W/opens.$who" after)
+		cost=$((before - after))
+		echo "$who: 1,000 opens cost $cost KiB of MemAvailable" >&3
+		[ "$cost" -lt 2048 ] ||
+			echo "$who: 1,000 opens without a read cost $cost KiB of MemAvailable, 2 MiB or more"
+	done
+}
+
 # 8: /proc/sockmap refuses writers, even root, with EACCES.
 check_write() {
 	mode=$(stat -c %a "$SOCKMAP")
@@ -870,7 +1068,8 @@ FAILED=0
 TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
-landlock-visibility hidepid-visibility read-sizes write-eacces reload-cycles rmmod-mid-read dmesg-clean"
+landlock-visibility hidepid-visibility read-sizes thread-layout names-escaped stale-peer packet-vanished
+open-memory write-eacces reload-cycles rmmod-mid-read dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict.
@@ -946,6 +1145,11 @@ main() {
 	check landlock-visibility check_landlock
 	check hidepid-visibility check_hidepid
 	check read-sizes check_read_sizes
+	check thread-layout check_layout
+	check names-escaped check_names
+	check stale-peer check_stale_peer
+	check packet-vanished check_packet
+	check open-memory check_open_memory
 	check write-eacces check_write
 	check reload-cycles check_reload
 	check rmmod-mid-read check_rmmod_mid_read
