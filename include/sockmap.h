@@ -96,11 +96,24 @@ void sockmap_put_unix_path(struct seq_file *m, const char *sun_path,
 			   int len);
 void sockmap_put_user_name(struct seq_file *m, const char *s, size_t len);
 
-/* module/row.c - one row of /proc/sockmap. */
+/*
+ * module/row.c - one row of /proc/sockmap: the task's PID, escaped COMM and
+ * escaped CGROUP (@cgroup_len bytes), the FD and the socket behind it.
+ */
 void sockmap_show_header(struct seq_file *m);
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
-		      unsigned int fd, struct file *file);
+		      unsigned int fd, struct file *file, const char *cgroup,
+		      unsigned int cgroup_len);
 void sockmap_show_socket(struct seq_file *m, struct file *file);
+
+/*
+ * module/cgroup.c - the cgroup v2 path of a task, as /proc/PID/cgroup shows
+ * it; escaped, at most SOCKMAP_CGROUP_ESCAPED_MAX bytes.
+ */
+struct cgroup_namespace;
+#define SOCKMAP_CGROUP_ESCAPED_MAX	(4 * PATH_MAX)
+int sockmap_task_cgroup(struct task_struct *task, struct cgroup_namespace *ns,
+			char *buf, size_t size);
 
 /* module/peer.c - the socket at the other end of a local connection. */
 unsigned long sockmap_sock_ino(struct sock *sk);

@@ -16,6 +16,7 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/fdtable.h>
@@ -1375,15 +1376,16 @@ struct sockmap_test_fd {
 };
 
 /*
- * Check every line: the header first, then rows of 20 one-token fields,
- * ordered by (PID, FD); and find our own fds' rows among them.
+ * Check every line: the header first, then rows of 21 one-token fields,
+ * ordered by (PID, FD); and find our own fds' rows among them. Kernel
+ * threads live in the root cgroup: CGROUP is "/" for them.
  */
 static void sockmap_test_check_rows(struct kunit *test, char *out,
 				    const char *comm,
 				    struct sockmap_test_fd *fds, int nr_fds)
 {
 	long last_pid = -1, last_fd = -1;
-	char *line, *s, *tok, *field[4];
+	char *line, *s, *tok, *field[4], *last;
 	int n, i, rows = 0;
 	long pid, fd;
 
@@ -1405,9 +1407,10 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 				continue;
 			if (n < ARRAY_SIZE(field))
 				field[n] = tok;
+			last = tok;
 			n++;
 		}
-		KUNIT_ASSERT_EQ_MSG(test, n, 3 + NR_FIELDS, "fields of: %s",
+		KUNIT_ASSERT_EQ_MSG(test, n, 4 + NR_FIELDS, "fields of: %s",
 				    copy);
 		KUNIT_ASSERT_EQ(test, kstrtol(field[0], 10, &pid), 0);
 		KUNIT_ASSERT_EQ(test, kstrtol(field[2], 10, &fd), 0);
@@ -1430,6 +1433,8 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 					       sockmap_test_ino(fds[i].file));
 			KUNIT_EXPECT_STREQ_MSG(test, field[3], ino,
 					       "INODE of: %s", copy);
+			KUNIT_EXPECT_STREQ_MSG(test, last, "/", "CGROUP of: %s",
+					       copy);
 		}
 	}
 	KUNIT_EXPECT_GE(test, rows, nr_fds);
@@ -1691,6 +1696,22 @@ static void sockmap_test_may_see(struct kunit *test)
 }
 
 /*
+ * A kernel thread's cgroup v2 path is the root's, "/", in the initial
+ * cgroup namespace, as its /proc/PID/cgroup says ("0::/").
+ */
+static void sockmap_test_cgroup_root(struct kunit *test)
+{
+	char buf[16] = "";
+
+	KUNIT_EXPECT_EQ(test, sockmap_task_cgroup(current, &init_cgroup_ns, buf,
+						  sizeof(buf)), 1);
+	KUNIT_EXPECT_STREQ(test, buf, "/");
+	/* No room for the path and its NUL: an error, never a cut path. */
+	KUNIT_EXPECT_LT(test, sockmap_task_cgroup(current, &init_cgroup_ns, buf,
+						  1), 0);
+}
+
+/*
  * The walk judges visibility on the credentials of whoever opened the
  * file, not of whoever reads it: this thread is root, with every
  * capability, yet a file opened by uid 1000 shows it only its own rows
@@ -1774,6 +1795,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
+	KUNIT_CASE(sockmap_test_cgroup_root),
 	{}
 };
 

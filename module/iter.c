@@ -26,7 +26,9 @@
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/cgroup.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -84,6 +86,13 @@ struct sockmap_iter {
 
 	/* Facts about @task, read once per task rather than once per row. */
 	char comm[SOCKMAP_COMM_ESCAPED_LEN];
+	const char *cgroup;		/* escaped, not NUL-terminated */
+	unsigned int cgroup_len;
+
+	/* CGROUP paths are relative to the opener's cgroup namespace. */
+	struct cgroup_namespace *cgroup_ns;
+	char *cgroup_path;		/* PATH_MAX, for cgroup_path_ns() */
+	char *cgroup_escaped;		/* SOCKMAP_CGROUP_ESCAPED_MAX */
 
 	/*
 	 * Thread groups whose shared tables were sorted out during this
@@ -324,10 +333,39 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
 }
 
 /*
+ * sockmap_read_cgroup - it->task's cgroup path, escaped, for its rows; "-"
+ * when it has none to show (no cgroups, a path too long, no memory). The
+ * buffers are allocated at the first task shown and kept until release.
+ * Sleeps (cgroup_mutex).
+ */
+static void sockmap_read_cgroup(struct sockmap_iter *it)
+{
+	int len = -ENOMEM;
+
+	if (!it->cgroup_path) {
+		it->cgroup_path = kvmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
+		it->cgroup_escaped = kvmalloc(SOCKMAP_CGROUP_ESCAPED_MAX,
+					      GFP_KERNEL_ACCOUNT);
+	}
+	if (it->cgroup_path && it->cgroup_escaped)
+		len = sockmap_task_cgroup(it->task, it->cgroup_ns,
+					  it->cgroup_path, PATH_MAX);
+	if (len < 0) {
+		it->cgroup = "-";
+		it->cgroup_len = 1;
+		return;
+	}
+	it->cgroup = it->cgroup_escaped;
+	it->cgroup_len = sockmap_fmt_name(it->cgroup_escaped, it->cgroup_path,
+					  len) - it->cgroup_escaped;
+}
+
+/*
  * sockmap_reader_sees - whether the reader may see it->task's rows, asked
  * of procfs once per task and ->start() (module/access.c); when it may,
- * the task's command name is read and escaped for its rows. Sleeps; the
- * caller holds references to it->task and its batch, and no lock.
+ * the task's command name and cgroup are read and escaped for its rows.
+ * Sleeps; the caller holds references to it->task and its batch, and no
+ * lock.
  */
 static bool sockmap_reader_sees(struct sockmap_iter *it)
 {
@@ -339,6 +377,7 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 		return false;
 	get_task_comm(comm, it->task);
 	*sockmap_fmt_name(it->comm, comm, strnlen(comm, sizeof(comm))) = '\0';
+	sockmap_read_cgroup(it);
 	it->seen = true;
 	return true;
 }
@@ -509,7 +548,8 @@ static int sockmap_seq_show(struct seq_file *m, void *v)
 		sockmap_show_header(m);
 	else
 		sockmap_show_row(m, it->tid, it->comm, it->fd,
-				 sockmap_row_file(it));
+				 sockmap_row_file(it), it->cgroup,
+				 it->cgroup_len);
 	return 0;
 }
 
@@ -566,8 +606,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_read);
  * file standing in for it, and a procfs the suite mounted). The caller
  * keeps @proc_root alive for as long as @file is open: /proc/sockmap's
  * own file holds its mount. Takes a reference to the instance's pid
- * namespace, which sockmap_iter_release() drops. Visibility is judged on
- * @file's credentials, those of the opener, for as long as it is open.
+ * namespace and to the opener's cgroup namespace, which
+ * sockmap_iter_release() drops. Visibility is judged on @file's
+ * credentials, those of the opener, for as long as it is open.
  */
 int sockmap_iter_open(struct file *file, const struct path *proc_root)
 {
@@ -579,17 +620,25 @@ int sockmap_iter_open(struct file *file, const struct path *proc_root)
 	it->reader.cred = file->f_cred;
 	it->reader.proc_root = *proc_root;
 	it->ns = get_pid_ns(proc_pid_ns(proc_root->dentry->d_sb));
+	it->cgroup_ns = current->nsproxy->cgroup_ns;
+	get_cgroup_ns(it->cgroup_ns);
 	xa_init(&it->groups);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
 
-/* ->release(): the iterator holds nothing between reads but @ns. */
+/*
+ * ->release(): between reads the iterator holds only the namespaces and
+ * the cgroup path buffers.
+ */
 int sockmap_iter_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct sockmap_iter *it = m->private;
 
+	kvfree(it->cgroup_path);
+	kvfree(it->cgroup_escaped);
+	put_cgroup_ns(it->cgroup_ns);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);
 }

@@ -39,7 +39,7 @@ enum sockmap_column {
 	COL_PID, COL_COMM, COL_FD, COL_INODE, COL_SOCK, COL_NETNS, COL_FAMILY,
 	COL_TYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_CWND, COL_SSTHRESH, COL_SRTT, COL_RETRANS, COL_UID,
-	COL_PEER, NR_COLUMNS
+	COL_PEER, COL_CGROUP, NR_COLUMNS
 };
 
 static const struct {
@@ -65,7 +65,8 @@ static const struct {
 	[COL_SRTT]	= { "SRTT_US",	7 },
 	[COL_RETRANS]	= { "RETRANS",	7 },
 	[COL_UID]	= { "UID",	5 },
-	[COL_PEER]	= { "PEER",	0 },
+	[COL_PEER]	= { "PEER",	9 },
+	[COL_CGROUP]	= { "CGROUP",	0 },
 };
 
 /*
@@ -125,7 +126,7 @@ static __always_inline char *col_close(char *p, char *start,
 {
 	if (p < start + sockmap_columns[col].width)
 		p = start + sockmap_columns[col].width;
-	*p++ = col == COL_PEER ? '\n' : ' ';
+	*p++ = col == COL_CGROUP ? '\n' : ' ';
 	return p;
 }
 
@@ -253,15 +254,16 @@ static char *col_ino(char *p, enum sockmap_column col, unsigned long ino)
 }
 
 /*
- * sockmap_row_begin - room for a whole row at the end of @m's buffer, or
- * NULL when there is not: the buffer is then marked overflowed, and
- * seq_read_iter() shows the row again in an emptied buffer.
+ * sockmap_row_begin - room for a whole row with @extra more bytes (a
+ * CGROUP path) at the end of @m's buffer, or NULL when there is not: the
+ * buffer is then marked overflowed, and seq_read_iter() shows the row
+ * again in an emptied buffer (a larger one, if an empty one was too small).
  */
-static char *sockmap_row_begin(struct seq_file *m)
+static char *sockmap_row_begin(struct seq_file *m, size_t extra)
 {
 	char *start;
 
-	if (seq_get_buf(m, &start) < SOCKMAP_ROW_MAX) {
+	if (seq_get_buf(m, &start) < SOCKMAP_ROW_MAX + extra) {
 		seq_commit(m, -1);
 		return NULL;
 	}
@@ -276,7 +278,7 @@ static void sockmap_row_end(struct seq_file *m, char *start, char *end)
 
 void sockmap_show_header(struct seq_file *m)
 {
-	char *start = sockmap_row_begin(m), *p = start;
+	char *start = sockmap_row_begin(m, 0), *p = start;
 	enum sockmap_column col;
 
 	if (!start)
@@ -641,30 +643,39 @@ static char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file)
 
 /*
  * sockmap_show_socket - columns INODE .. PEER for @file, which must be a
- * socket. The caller holds a reference to @file.
+ * socket, ended by a newline. The caller holds a reference to @file.
  */
 void sockmap_show_socket(struct seq_file *m, struct file *file)
 {
-	char *start = sockmap_row_begin(m);
+	char *start = sockmap_row_begin(m, 0), *end;
 
-	if (start)
-		sockmap_row_end(m, start, sockmap_fmt_socket(m, start, file));
+	if (!start)
+		return;
+	end = sockmap_fmt_socket(m, start, file);
+	end[-1] = '\n';	/* instead of the separator before CGROUP */
+	sockmap_row_end(m, start, end);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
 
 /*
  * sockmap_show_row - a whole row: the task's PID and escaped COMM, the FD,
- * then the socket behind it. The caller holds a reference to @file.
+ * the socket behind it, and the task's escaped CGROUP path (@cgroup_len
+ * bytes, already escaped). The caller holds a reference to @file.
  */
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
-		      unsigned int fd, struct file *file)
+		      unsigned int fd, struct file *file, const char *cgroup,
+		      unsigned int cgroup_len)
 {
-	char *start = sockmap_row_begin(m), *p = start;
+	char *start = sockmap_row_begin(m, cgroup_len), *p = start;
 
 	if (!start)
 		return;
 	p = col_ull(p, COL_PID, pid);
 	p = col_str(p, COL_COMM, comm);
 	p = col_ull(p, COL_FD, fd);
-	sockmap_row_end(m, start, sockmap_fmt_socket(m, p, file));
+	p = sockmap_fmt_socket(m, p, file);
+	memcpy(p, cgroup, cgroup_len);
+	p += cgroup_len;
+	*p++ = '\n';
+	sockmap_row_end(m, start, p);
 }
