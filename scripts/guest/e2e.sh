@@ -33,7 +33,7 @@ W=${e2e_work:-/tmp/e2e}
 ME=$(realpath "$0")
 AWK_LIB=$(cat "$LIB") || exit 1
 USER_ID=1000
-HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER"
+HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER CGROUP"
 BAD_DMESG='BUG:|WARNING:|Oops|general protection|refcount_t'
 
 # awkl PROGRAM [ARG...] - awk with e2e-lib.awk's functions.
@@ -613,7 +613,7 @@ check_userns() {
 		if (!n) print "no TCP/UDP rows seen from the user namespace"
 		if (!zoo_seen) print "its sockzoo (" zoo ") not seen"
 	}' zoo="${inner:-none}" "$dir/procnet.x" "$dir/rows"
-	grep -q "^$inner .* 0 *[-0-9]* *$" "$dir/rows" ||
+	grep -qE "^$inner .* 0 +[-0-9]+ +[^ ]+ *$" "$dir/rows" ||
 		echo "no row of sockzoo $inner shows UID 0 (uid $USER_ID mapped to 0)"
 }
 
@@ -786,6 +786,9 @@ check_layout() {
 			END { for (i in n) if (n[i] > 1) print mode ": inode " i " in " n[i] " rows" }' \
 			"$out.keys" | head -n 5
 		grep -q . "$out.truth" || echo "$mode: the layout reported no sockets"
+		tasks=$(cut -d' ' -f1 "$out.keys" | sort -u | wc -l)
+		[ "$tasks" -eq "$(zoo_field "$out" tables)" ] ||
+			echo "$mode: rows under $tasks tasks, for $(zoo_field "$out" tables) tables"
 		echo "$mode: $(grep -c . "$out.keys") rows, tables=$(zoo_field "$out" tables)" >&3
 	done
 	hostile=$(cat "$W/layout.hostile.us" 2>/dev/null)
@@ -1058,6 +1061,103 @@ check_can_fail() {
 	cp "$W/rows.orig" "$W/rows"
 }
 
+# ---------------------------------------------------------------------------
+# 13: CGROUP.
+
+CG=/sys/fs/cgroup
+CGTOOL=/workload/cgtool
+# A cgroup whose name needs escaping twice over, and its parent (the
+# kernel refuses a newline in a cgroup's name: a tab, then).
+CG_A="$CG/svc a"
+CG_B="$CG_A/$(printf 'in\tner')"
+CG_B_ESC='/svc\040a/in\011ner'
+
+# cgroup_truth ROWS - "TID ESCAPED" for every TID of ROWS whose
+# /proc/TID/cgroup can still be read: its "0::" path, read whole (a
+# cgroup name may hold a newline), escaped by e2e-lib.awk's esc().
+cgroup_truth() {
+	awk 'NR > 1 { print $1 }' "$1" | sort -u | while read -r tid; do
+		[ -r "/proc/$tid/cgroup" ] || continue
+		awkl 'BEGIN { RS = "\001" }
+		      sub(/^0::/, "") { sub(/\n$/, ""); print tid, esc($0) }' \
+			tid="$tid" "/proc/$tid/cgroup"
+	done
+}
+
+# cgroup_differ ROWS TRUTH - one line per row whose CGROUP is not its
+# task's; silence if all agree. Rows of tasks gone since are not judged.
+cgroup_differ() {
+	awk 'FNR == NR { t[$1] = $2; next }
+	     FNR > 1 && ($1 in t) && $NF != t[$1] {
+		print "tid " $1 " fd " $3 ": CGROUP " $NF ", /proc/" $1 "/cgroup says " t[$1]
+	     }' "$2" "$1"
+}
+
+# zoo_cgroup ROWS PID - the CGROUP of PID's rows (one value, or several
+# lines if they disagree).
+zoo_cgroup() {
+	awk -v p="$2" 'NR > 1 && $1 == p { print $NF }' "$1" | sort -u
+}
+
+# 13: every row's CGROUP against /proc/TID/cgroup, read by the same
+# reader: in the initial cgroup namespace; in a new one made inside a
+# child cgroup (paths relative to it, "/.." above it); and for a task that
+# moves while the file is open, on the next read of that same file.
+check_cgroup() {
+	mkdir -p "$CG"
+	grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none "$CG" ||
+		{ echo "cannot mount cgroup2 on $CG"; return 1; }
+	mkdir -p "$CG_B" "$CG/other" "$CG/reader" ||
+		{ echo "cannot make the test cgroups"; return 1; }
+	start_zoo "$W/cg.out" "$ZOO" basic || return 1
+	zoo=$ZOO_PID
+	echo "$zoo" >"$CG_B/cgroup.procs" || echo "cannot move $zoo to $CG_B"
+
+	# The initial namespace, as root.
+	cat "$SOCKMAP" >"$W/cg.rows"
+	cgroup_truth "$W/cg.rows" >"$W/cg.truth"
+	cgroup_differ "$W/cg.rows" "$W/cg.truth"
+	[ "$(zoo_cgroup "$W/cg.rows" "$zoo")" = "$CG_B_ESC" ] ||
+		echo "zoo $zoo: CGROUP '$(zoo_cgroup "$W/cg.rows" "$zoo")', expected '$CG_B_ESC'"
+
+	# A reader in a new cgroup namespace rooted at $CG/reader.
+	mkdir -p "$W/cgns"
+	# shellcheck disable=SC2016 # $$ is the inner shell's
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" nscgroup sh "$3" cgroupns "$4"' \
+		sh "$CG/reader" "$CGTOOL" "$ME" "$W/cgns" ||
+		echo "the cgroup namespace reader failed"
+	cgroup_differ "$W/cgns/rows" "$W/cgns/truth"
+	[ "$(zoo_cgroup "$W/cgns/rows" "$zoo")" = "/..$CG_B_ESC" ] ||
+		echo "zoo $zoo from the new namespace: CGROUP '$(zoo_cgroup "$W/cgns/rows" "$zoo")', expected '/..$CG_B_ESC'"
+
+	# A move while the file is open: the next read of that file says so.
+	rm -f "$W/cg.fifo" && mkfifo "$W/cg.fifo"
+	"$CGTOOL" reread "$SOCKMAP" <"$W/cg.fifo" >"$W/cg.reread" &
+	rr=$!
+	exec 6>"$W/cg.fifo"
+	wait_for 30 "the first read" grep -q '^@@reread@@$' "$W/cg.reread"
+	echo "$zoo" >"$CG/other/cgroup.procs" || echo "cannot move $zoo to $CG/other"
+	echo go >&6
+	exec 6>&-
+	wait "$rr" || echo "cgtool reread failed"
+	sed '/^@@reread@@$/,$d' "$W/cg.reread" >"$W/cg.first"
+	sed '1,/^@@reread@@$/d' "$W/cg.reread" >"$W/cg.second"
+	[ "$(zoo_cgroup "$W/cg.first" "$zoo")" = "$CG_B_ESC" ] ||
+		echo "first read of the open file: zoo in '$(zoo_cgroup "$W/cg.first" "$zoo")'"
+	[ "$(zoo_cgroup "$W/cg.second" "$zoo")" = /other ] ||
+		echo "after the move, the same file says '$(zoo_cgroup "$W/cg.second" "$zoo")', not /other"
+
+	kill "$zoo"
+	wait "$zoo" 2>/dev/null
+	return 0
+}
+
+# The inside half of check_cgroup (sub-command "cgroupns DIR"), in a new
+# cgroup namespace: the rows and the truth as this reader sees both.
+cgroupns_inside() {
+	cat "$SOCKMAP" >"$1/rows" && cgroup_truth "$1/rows" >"$1/truth"
+}
+
 check_inet_tcp() { check_inet TCP; }
 check_inet_udp() { check_inet UDP; }
 
@@ -1069,7 +1169,7 @@ TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout names-escaped stale-peer packet-vanished
-open-memory write-eacces reload-cycles rmmod-mid-read dmesg-clean"
+open-memory write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict.
@@ -1153,6 +1253,7 @@ main() {
 	check write-eacces check_write
 	check reload-cycles check_reload
 	check rmmod-mid-read check_rmmod_mid_read
+	check cgroup check_cgroup
 	check dmesg-clean check_dmesg
 	echo "E2E guest: $PASSED passed, $FAILED failed"
 	echo "E2E guest times:$TIMES"
@@ -1172,6 +1273,7 @@ main() {
 case ${1:-} in
 fds) fds "${2:-/proc}" ;;
 inside) inside "$2" ;;
+cgroupns) cgroupns_inside "$2" ;;
 "") main ;;
-*) echo "usage: $0 [fds [PROC]|inside DIR]" >&2; exit 2 ;;
+*) echo "usage: $0 [fds [PROC]|inside DIR|cgroupns DIR]" >&2; exit 2 ;;
 esac
