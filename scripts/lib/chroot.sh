@@ -145,7 +145,8 @@ chroot_mount() {
 
 # chroot_mounts ROOT - the mount points under ROOT, deepest first.
 chroot_mounts() {
-	awk -v p="$1/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r
+	awk -v p="$(realpath -m "$1")/" 'index($5, p) == 1 { print $5 }' \
+		/proc/self/mountinfo | sort -r
 }
 
 # chroot_unmount ROOT - kill what runs inside ROOT, unmount all under it.
@@ -160,7 +161,8 @@ chroot_unmount() {
 
 # chroot_kill ROOT - end every process whose root directory is ROOT.
 chroot_kill() {
-	local root=$1 sig p pids
+	local root sig p pids
+	root=$(realpath -m "$1")
 	for sig in TERM KILL; do
 		pids=()
 		for p in /proc/[0-9]*; do
