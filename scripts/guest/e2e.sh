@@ -1055,6 +1055,7 @@ check_can_fail() {
 	\$7 == "UNIX" && \$10 == "UNCONNECTED"|10|CONNECTED|check_unix
 	\$7 == "NETLINK"|11|1|check_other
 	\$7 == "PACKET"|11|eth0:0x88b5|check_other
+	\$7 == "PACKET" && \$11 ~ /^[*]:/|11|-:0x88b5|check_other
 	\$8 == "RAW" && \$7 == "INET"|9|UDP|check_other
 	\$1 == netns|6|1|check_netns
 	EOF
