@@ -2,12 +2,19 @@
 /*
  * reader - read /proc/sockmap over and over, for scripts/stress.
  *
- *	reader NAME SECONDS SIZE [reopen] [uid=N]
+ *	reader NAME SECONDS SIZE [reopen] [uid=N] [landlock]
  *
  * Reads the whole file with read(2) calls of SIZE bytes, again and again,
  * until SECONDS have passed. "reopen" closes the file after every read and
  * opens it again at the offset it had reached (lseek), so every chunk starts
  * a fresh walk in the middle of the file. "uid=N" drops root first.
+ *
+ * "landlock" opens one UDP socket, then enters a Landlock domain of its own
+ * (a ruleset handling only LANDLOCK_ACCESS_FS_MAKE_SOCK, so reads are not
+ * affected) before reading. Landlock then hides every other process's
+ * /proc/PID/fd, even from root, and so must /proc/sockmap: every complete
+ * pass must hold exactly one row, that socket's, under the reader's own
+ * PID. No Landlock in the kernel is an error, not a skip.
  *
  * The module may be unloaded at any time (scripts/stress reloads it in a
  * loop), so these failures are clean and only counted:
@@ -19,24 +26,32 @@
  *	  whitespace-separated fields and ends with a newline;
  *	- (PID, FD) strictly increases down the rows (the walk's cursor never
  *	  goes back or repeats a row);
- *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros.
+ *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros;
+ *	- landlocked, only the reader's own row (see above).
  * A reopen pass is made of chunks of different walks (rows spliced where
  * the file changed between two opens), so only its size and its line count
  * are taken.
  *
  * At the end it prints one line and exits 1 if there was any error:
- *	reader NAME: passes=N rows=N bytes=N cut=N absent=N errors=N
+ *	reader NAME: passes=N rows=N bytes=N cut=N absent=N max_read_ms=N errors=N
  * passes: complete reads up to EOF; rows: rows in them; cut: passes that
- * ended in a clean read failure; absent: opens that found no file.
+ * ended in a clean read failure; absent: opens that found no file;
+ * max_read_ms: the longest single read(2), the time one walk spent in the
+ * kernel (and waiting for a CPU).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/landlock.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,8 +62,9 @@
 #define SOCK_FIELD 5
 
 static const char *name;
-static long passes, rows, bytes, cut, absent, errors;
+static long passes, rows, bytes, cut, absent, max_read_ms, errors;
 static int check_lines = 1, unprivileged;
+static long landlocked;	/* the reader's PID, once in its Landlock domain */
 
 static void error(const char *fmt, const char *detail)
 {
@@ -65,6 +81,7 @@ struct pass {
 	size_t len;
 	long lines;
 	long last_pid, last_fd;
+	long own;	/* landlocked: rows of the reader's own PID */
 	int bad;
 };
 
@@ -93,6 +110,13 @@ static void check_row(struct pass *p)
 	if (unprivileged && strspn(field[SOCK_FIELD - 1], "0") != 16) {
 		p->bad = 1;
 		error("an unprivileged reader sees SOCK %s", field[SOCK_FIELD - 1]);
+	}
+	if (landlocked && pid != landlocked) {
+		p->bad = 1;
+		error("a landlocked reader sees a row of PID %s, outside its domain",
+		      field[0]);
+	} else if (landlocked) {
+		p->own++;
 	}
 }
 
@@ -133,6 +157,28 @@ static int removed(int fd)
 	return read(fd, &c, 1) < 0 && errno == EIO;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* timed_read - read(2), keeping the longest one in max_read_ms. */
+static ssize_t timed_read(int fd, char *buf, size_t size)
+{
+	long start = now_ms(), ms;
+	ssize_t n = read(fd, buf, size);
+	int err = errno;
+
+	ms = now_ms() - start;
+	if (ms > max_read_ms)
+		max_read_ms = ms;
+	errno = err;
+	return n;
+}
+
 /*
  * read_pass - read the file once to EOF. Returns 1 for a complete pass,
  * 0 for a cleanly failed one (counted in absent or cut), -1 on error.
@@ -168,7 +214,7 @@ static int read_pass(char *buf, size_t size, int reopen)
 				return -1;
 			}
 		}
-		n = read(fd, buf, size);
+		n = timed_read(fd, buf, size);
 		if (n < 0) {
 			int err = errno;
 
@@ -199,6 +245,13 @@ static int read_pass(char *buf, size_t size, int reopen)
 		error("an empty file (not even the header)%s", "");
 		return -1;
 	}
+	if (landlocked && check_lines && p.own != 1 && !p.bad) {
+		char own[24];
+
+		snprintf(own, sizeof(own), "%ld", p.own);
+		error("a landlocked reader sees %s rows of its own, not 1", own);
+		return -1;
+	}
 	if (p.bad)
 		return -1;
 	passes++;
@@ -215,6 +268,51 @@ static void become_user(uid_t uid)
 	}
 }
 
+static void landlock_fail(const char *what)
+{
+	fprintf(stderr, "reader %s: Landlock: %s: %s\n", name, what,
+		strerror(errno));
+	exit(1);
+}
+
+/*
+ * enter_landlock - a UDP socket of its own, then a Landlock domain that
+ * handles only the creation of socket files. Checks that the domain hides
+ * PID 1's /proc/1/fd from this process (EACCES), as /proc/sockmap must.
+ */
+static void enter_landlock(void)
+{
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_SOCK,
+	};
+	char link[256];
+	long abi;
+	int fd;
+
+	if (socket(AF_INET, SOCK_DGRAM, 0) < 0)
+		landlock_fail("socket");
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+		      LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1)
+		landlock_fail("not in this kernel (CONFIG_SECURITY_LANDLOCK, lsm=)");
+	fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		landlock_fail("landlock_create_ruleset");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		landlock_fail("PR_SET_NO_NEW_PRIVS");
+	if (syscall(SYS_landlock_restrict_self, fd, 0) < 0)
+		landlock_fail("landlock_restrict_self");
+	close(fd);
+	if (readlink("/proc/1/fd/0", link, sizeof(link)) >= 0) {
+		fprintf(stderr, "reader %s: Landlock: the domain does not hide /proc/1/fd/0\n",
+			name);
+		exit(1);
+	}
+	if (errno != EACCES)
+		landlock_fail("readlink /proc/1/fd/0");
+	landlocked = getpid();
+}
+
 int main(int argc, char **argv)
 {
 	int reopen = 0, i;
@@ -223,7 +321,7 @@ int main(int argc, char **argv)
 	char *buf;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: reader NAME SECONDS SIZE [reopen] [uid=N]\n");
+		fprintf(stderr, "usage: reader NAME SECONDS SIZE [reopen] [uid=N] [landlock]\n");
 		return 2;
 	}
 	name = argv[1];
@@ -236,6 +334,8 @@ int main(int argc, char **argv)
 		} else if (strncmp(argv[i], "uid=", 4) == 0) {
 			become_user(atoi(argv[i] + 4));
 			unprivileged = 1;
+		} else if (strcmp(argv[i], "landlock") == 0) {
+			enter_landlock();
 		} else {
 			fprintf(stderr, "reader: unknown option %s\n", argv[i]);
 			return 2;
@@ -251,7 +351,7 @@ int main(int argc, char **argv)
 		if (read_pass(buf, size, reopen) == 0)
 			usleep(10000);	/* unloaded: let insmod come back */
 	}
-	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld errors=%ld\n",
-	       name, passes, rows, bytes, cut, absent, errors);
+	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld max_read_ms=%ld errors=%ld\n",
+	       name, passes, rows, bytes, cut, absent, max_read_ms, errors);
 	return errors ? 1 : 0;
 }
