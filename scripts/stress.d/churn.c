@@ -7,7 +7,13 @@
  * Starts one process per activity below, lets them run for SECONDS, then
  * prints one line of totals:
  *
- *	churn: fork=N zoo=N zoo1000=N tcp=N threads=N netns=N scm=N ops=N errors=N
+ *	churn: fork=N zoo=N zoo1000=N tcp=N threads=N netns=N scm=N layout=N
+ *	       ops=N layout_threads=N layout_ms=N errors=N
+ *
+ * (on one line). Each activity's N counts its operations; layout's counts
+ * the layouts that stood their whole time under the readers,
+ * layout_threads the threads started for them, layout_ms the longest time
+ * one took to build.
  *
  * The activities (each a loop until the deadline):
  *	fork     processes that open a few sockets and exit at once
@@ -24,6 +30,12 @@
  *	scm      sockets passed over a UNIX socket (SCM_RIGHTS) to another
  *		 process, and UNIX sockets sent over themselves (left for the
  *		 UNIX garbage collector)
+ *	layout   as uid 1000 (no privilege), over and over, a process laid out
+ *		 as in issue 11's soft lockup: LAYOUT_OWN threads that each
+ *		 unshare(CLONE_FILES) and open a socket, one more that does the
+ *		 same and starts LAYOUT_SHARING threads sharing its table, and
+ *		 a leader that then calls pthread_exit(). It stands for
+ *		 LAYOUT_HOLD_MS under the readers, then every thread ends.
  *
  * Everything stays on loopback and is bounded: each loop closes what it
  * opened. Errors that only mean "not allowed here" (EPERM for raw sockets
@@ -39,8 +51,10 @@
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -49,6 +63,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -59,15 +74,19 @@
 #define IPPROTO_UDPLITE 136
 #endif
 
-enum activity { FORK, ZOO, ZOO1000, TCP, THREADS, NETNS, SCM, NR_ACTIVITIES };
+enum activity {
+	FORK, ZOO, ZOO1000, TCP, THREADS, NETNS, SCM, LAYOUT, NR_ACTIVITIES
+};
 
 static const char *const activity_name[NR_ACTIVITIES] = {
-	"fork", "zoo", "zoo1000", "tcp", "threads", "netns", "scm",
+	"fork", "zoo", "zoo1000", "tcp", "threads", "netns", "scm", "layout",
 };
 
 /* Shared by every churn process (MAP_SHARED), updated atomically. */
 struct totals {
 	long ops[NR_ACTIVITIES];
+	long layout_threads;
+	long layout_ms;		/* the longest time a layout took to build */
 	long errors;
 };
 
@@ -110,6 +129,18 @@ static int open_socket(int family, int type, int protocol)
 	if (fd < 0 && !skippable(errno))
 		error("socket");
 	return fd;
+}
+
+/* must_fork - fork(), or count the error and end this activity. */
+static pid_t must_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		error("fork");
+		exit(1);
+	}
+	return pid;
 }
 
 static void close_all(int *fds, int n)
@@ -550,11 +581,7 @@ static void scm(void)
 		error("socketpair");
 		exit(1);
 	}
-	pid = fork();
-	if (pid < 0) {
-		error("fork");
-		exit(1);
-	}
+	pid = must_fork();
 	if (pid == 0) {
 		close(sv[0]);
 		scm_receiver(sv[1]);
@@ -577,6 +604,186 @@ static void scm(void)
 	waitpid(pid, &status, 0);
 }
 
+/* ---- layout: issue 11's thread layout, as uid 1000 ---- */
+
+/*
+ * The sizes. Issue 11 measured N = M = 3,000 on a native CPU (1.2-1.6 s per
+ * read with the walk that went back to the thread list's head for every
+ * thread). Here the kernel is a KASAN + lockdep build under TCG, where a
+ * thread costs about 13 ms to start in an idle guest (300 in 4 s) and 60-70
+ * ms under the whole stress load (2 x 150 took 21 s, 2 x 300 took 35 s),
+ * several times that when the host is busy too. So a round is 129 threads,
+ * built in well under 15 s even then, started at a higher priority
+ * (LAYOUT_NICE, set while still root) so that the other activities do not
+ * starve it: one or a few rounds in a 30 s run, hundreds of threads each
+ * minute. LAYOUT_HOLD_MS lets every reader walk the whole layout at least
+ * once while it stands.
+ */
+#define LAYOUT_OWN	64	/* threads with a table each */
+#define LAYOUT_SHARING	64	/* threads sharing one more thread's table */
+#define LAYOUT_HOLD_MS	2000
+#define LAYOUT_NICE	-10
+#define LAYOUT_STACK	(64 * 1024)
+
+static int layout_release;	/* a pipe's read end: EOF ends every thread */
+static sem_t layout_started;	/* one post per thread in place */
+static pthread_attr_t layout_attr;
+
+/* layout_wait - block until the churn process lets the layout go. */
+static void layout_wait(void)
+{
+	char c;
+
+	while (read(layout_release, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static void layout_thread(void *(*fn)(void *))
+{
+	pthread_t t;
+	int err = pthread_create(&t, &layout_attr, fn, NULL);
+
+	if (err) {
+		errno = err;
+		error("pthread_create");
+		_exit(1);
+	}
+	__atomic_add_fetch(&totals->layout_threads, 1, __ATOMIC_RELAXED);
+}
+
+/* In the table of the thread that started it: nothing of its own. */
+static void *layout_sharer(void *unused)
+{
+	(void)unused;
+	sem_post(&layout_started);
+	layout_wait();
+	return NULL;
+}
+
+/* A thread with a table of its own, holding one socket. */
+static void *layout_owner(void *starts_sharers)
+{
+	int fd, i;
+
+	if (unshare(CLONE_FILES) < 0) {
+		error("unshare(CLONE_FILES)");
+		_exit(1);
+	}
+	fd = open_socket(AF_INET, SOCK_DGRAM, 0);
+	if (starts_sharers)
+		for (i = 0; i < LAYOUT_SHARING; i++)
+			layout_thread(layout_sharer);
+	sem_post(&layout_started);
+	layout_wait();
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void *layout_first_owner(void *unused)
+{
+	(void)unused;
+	return layout_owner((void *)1);
+}
+
+static void *layout_other_owner(void *unused)
+{
+	(void)unused;
+	return layout_owner(NULL);
+}
+
+/*
+ * layout_process - the process under the readers: build the layout, say so
+ * on @ready, and leave it to its threads (the leader exits first). Every
+ * thread returns when @release reaches EOF; the last one ends the process.
+ */
+static void layout_process(int release, int ready)
+{
+	int i, n = LAYOUT_OWN + 1 + LAYOUT_SHARING;
+
+	layout_release = release;
+	if (sem_init(&layout_started, 0, 0) < 0 ||
+	    pthread_attr_init(&layout_attr) ||
+	    pthread_attr_setstacksize(&layout_attr, LAYOUT_STACK) ||
+	    pthread_attr_setdetachstate(&layout_attr, PTHREAD_CREATE_DETACHED)) {
+		error("thread attributes");
+		_exit(1);
+	}
+	for (i = 0; i < LAYOUT_OWN; i++)
+		layout_thread(layout_other_owner);
+	layout_thread(layout_first_owner);
+	for (i = 0; i < n; i++)
+		while (sem_wait(&layout_started) < 0)
+			if (errno != EINTR) {
+				error("sem_wait");
+				_exit(1);
+			}
+	if (write(ready, "x", 1) != 1) {
+		error("layout ready");
+		_exit(1);
+	}
+	close(ready);
+	pthread_exit(NULL);	/* the leader goes; its threads stay */
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void layout_round(void)
+{
+	int release[2], ready[2], status;
+	long start, wait_ms, built_ms;
+	pid_t pid;
+	char c;
+
+	if (pipe(release) < 0 || pipe(ready) < 0) {
+		error("pipe");
+		exit(1);
+	}
+	pid = must_fork();
+	if (pid == 0) {
+		close(release[1]);
+		close(ready[0]);
+		layout_process(release[0], ready[1]);
+	}
+	close(release[0]);
+	close(ready[1]);
+	/*
+	 * A round counts only if its layout stood LAYOUT_HOLD_MS while the
+	 * readers still read: one not built by then is killed, uncounted.
+	 */
+	start = now_ms();
+	wait_ms = (deadline - time(NULL)) * 1000L - LAYOUT_HOLD_MS;
+	if (wait_ms > 0 &&
+	    poll(&(struct pollfd){ .fd = ready[0], .events = POLLIN }, 1,
+		 wait_ms) == 1 && read(ready[0], &c, 1) == 1) {
+		built_ms = now_ms() - start;
+		if (built_ms > totals->layout_ms)
+			totals->layout_ms = built_ms;
+		usleep(LAYOUT_HOLD_MS * 1000);
+		count();
+	} else {
+		kill(pid, SIGKILL);
+	}
+	close(release[1]);	/* EOF: every thread returns */
+	close(ready[0]);
+	if (waitpid(pid, &status, 0) < 0 ||
+	    (WIFEXITED(status) && WEXITSTATUS(status)) ||
+	    (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL))
+		error("layout process ended badly");
+}
+
+static void layout(void)
+{
+	while (running())
+		layout_round();
+}
+
 /* ---- the main process: start, wait, add up ---- */
 
 /*
@@ -595,7 +802,7 @@ static void become_user(uid_t uid)
 
 static void (*const body[NR_ACTIVITIES])(void) = {
 	[FORK] = fork_exit, [ZOO] = zoo, [ZOO1000] = zoo, [TCP] = tcp,
-	[THREADS] = threads, [NETNS] = netns, [SCM] = scm,
+	[THREADS] = threads, [NETNS] = netns, [SCM] = scm, [LAYOUT] = layout,
 };
 
 int main(int argc, char **argv)
@@ -626,7 +833,10 @@ int main(int argc, char **argv)
 		if (pids[i] == 0) {
 			me = i;
 			srand(getpid());
-			if (i == ZOO1000)
+			if (i == LAYOUT && setpriority(PRIO_PROCESS, 0,
+						       LAYOUT_NICE) < 0)
+				error("setpriority");
+			if (i == ZOO1000 || i == LAYOUT)
 				become_user(1000);
 			body[i]();
 			exit(0);
@@ -646,6 +856,7 @@ int main(int argc, char **argv)
 		printf(" %s=%ld", activity_name[i], totals->ops[i]);
 		sum += totals->ops[i];
 	}
-	printf(" ops=%ld errors=%ld\n", sum, totals->errors);
+	printf(" ops=%ld layout_threads=%ld layout_ms=%ld errors=%ld\n", sum,
+	       totals->layout_threads, totals->layout_ms, totals->errors);
 	return bad || totals->errors ? 1 : 0;
 }
