@@ -38,7 +38,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/uio.h>
 #include <linux/xarray.h>
 #include <kunit/visibility.h>
 
@@ -568,32 +567,28 @@ static const struct seq_operations sockmap_seq_ops = {
  * a pipe's worth of freshly zeroed pages. 64 KiB is what a pipe holds.
  *
  * It is allocated at the first read, not at open(), so that opening the
- * file costs nothing but the iterator (any user may hold as many open as
- * its fd limit allows); and only as large as that read asks for, between
- * one page and 64 KiB, so that a reader who reads a little at a time pins
- * no more than /proc/net/tcp's page. It is charged to the reader's memory
- * cgroup.
+ * file costs nothing but the iterator: any user may hold as many open as
+ * its fd limit allows, and opens without a read pin about 1 KiB each. It
+ * is charged to the reader's memory cgroup. (Sizing it to the first read
+ * instead would cost every small reader - busybox cat reads 4 KiB at a
+ * time - a ->start() and its per-task checks every 20 rows.)
  */
 #define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
 
 /*
- * sockmap_iter_read - ->read_iter(): seq_read_iter(), with a buffer sized
- * for the first read. m->lock orders this against a concurrent read of
- * the same file; if the allocation fails, seq_read_iter() tries a page.
+ * sockmap_iter_read - ->read_iter(): seq_read_iter(), with the buffer made
+ * at the first read. m->lock orders this against a concurrent read of the
+ * same file; if the allocation fails, seq_read_iter() tries a page.
  */
 ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct seq_file *m = iocb->ki_filp->private_data;
-	size_t size;
 
 	mutex_lock(&m->lock);
 	if (!m->buf) {
-		size = clamp_t(size_t, iov_iter_count(to), PAGE_SIZE,
-			       SOCKMAP_SEQ_BUF_MAX);
-		size = roundup_pow_of_two(size);
-		m->buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		m->buf = kvmalloc(SOCKMAP_SEQ_BUF_MAX, GFP_KERNEL_ACCOUNT);
 		if (m->buf)
-			m->size = size;
+			m->size = SOCKMAP_SEQ_BUF_MAX;
 	}
 	mutex_unlock(&m->lock);
 	return seq_read_iter(iocb, to);
