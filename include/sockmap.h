@@ -108,11 +108,16 @@ void sockmap_show_socket(struct seq_file *m, struct file *file);
 
 /*
  * module/cgroup.c - the cgroup v2 path of a task, as /proc/PID/cgroup shows
- * it; escaped, at most SOCKMAP_CGROUP_ESCAPED_MAX bytes.
+ * it; escaped, at most SOCKMAP_CGROUP_ESCAPED_MAX bytes. Without
+ * CONFIG_CGROUPS a task has no cgroup (NULL) and no path (-EOPNOTSUPP).
  */
+struct cgroup;
 struct cgroup_namespace;
 #define SOCKMAP_CGROUP_ESCAPED_MAX	(4 * PATH_MAX)
-int sockmap_task_cgroup(struct task_struct *task, struct cgroup_namespace *ns,
+struct cgroup *sockmap_task_cgroup_get(struct task_struct *task);
+void sockmap_cgroup_put(struct cgroup *cgrp);
+bool sockmap_cgroup_is_dead(struct cgroup *cgrp);
+int sockmap_cgroup_path(struct cgroup *cgrp, struct cgroup_namespace *ns,
 			char *buf, size_t size);
 
 /* module/peer.c - the socket at the other end of a local connection. */

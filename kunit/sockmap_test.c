@@ -1701,14 +1701,17 @@ static void sockmap_test_may_see(struct kunit *test)
  */
 static void sockmap_test_cgroup_root(struct kunit *test)
 {
+	struct cgroup *cgrp = sockmap_task_cgroup_get(current);
 	char buf[16] = "";
 
-	KUNIT_EXPECT_EQ(test, sockmap_task_cgroup(current, &init_cgroup_ns, buf,
+	KUNIT_ASSERT_NOT_NULL(test, cgrp);
+	KUNIT_EXPECT_EQ(test, sockmap_cgroup_path(cgrp, &init_cgroup_ns, buf,
 						  sizeof(buf)), 1);
 	KUNIT_EXPECT_STREQ(test, buf, "/");
 	/* No room for the path and its NUL: an error, never a cut path. */
-	KUNIT_EXPECT_LT(test, sockmap_task_cgroup(current, &init_cgroup_ns, buf,
-						  1), 0);
+	KUNIT_EXPECT_LT(test, sockmap_cgroup_path(cgrp, &init_cgroup_ns, buf, 1),
+			0);
+	sockmap_cgroup_put(cgrp);
 }
 
 /*

@@ -23,35 +23,53 @@
 
 #ifdef CONFIG_CGROUPS
 /*
- * sockmap_task_cgroup - @task's cgroup v2 path relative to @ns, written to
- * @buf (@size bytes, NUL-terminated); returns its length, or a negative
- * errno when it does not fit. Sleeps (cgroup_mutex).
- *
- * References: RCU keeps @task's css_set, and so its cgroup, alive while a
- * reference to the cgroup is taken; that reference keeps it alive while
- * the path is read, and is dropped before returning. The caller holds a
- * reference to @task and to @ns.
+ * sockmap_task_cgroup_get - @task's cgroup on the v2 hierarchy, with a
+ * reference the caller drops with sockmap_cgroup_put(). RCU keeps @task's
+ * css_set, and so its cgroup, alive while the reference is taken; the
+ * caller holds a reference to @task.
  */
-int sockmap_task_cgroup(struct task_struct *task, struct cgroup_namespace *ns,
-			char *buf, size_t size)
+struct cgroup *sockmap_task_cgroup_get(struct task_struct *task)
 {
-	static const char deleted[] = " (deleted)";
 	struct cgroup *cgrp;
-	bool dead;
-	int len;
 
 	rcu_read_lock();
 	cgrp = task_dfl_cgroup(task);
 	cgroup_get(cgrp);
 	rcu_read_unlock();
+	return cgrp;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_task_cgroup_get);
+
+/* Drop a reference from sockmap_task_cgroup_get(); NULL is none. */
+void sockmap_cgroup_put(struct cgroup *cgrp)
+{
+	if (cgrp)
+		cgroup_put(cgrp);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_cgroup_put);
+
+/* Whether @cgrp has been removed (rmdir) since. */
+bool sockmap_cgroup_is_dead(struct cgroup *cgrp)
+{
+	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
+/*
+ * sockmap_cgroup_path - @cgrp's path relative to @ns, and " (deleted)"
+ * after it when it is dead, written to @buf (@size bytes, NUL-terminated);
+ * returns its length, or a negative errno when it does not fit. Sleeps
+ * (cgroup_mutex). The caller holds references to @cgrp and @ns.
+ */
+int sockmap_cgroup_path(struct cgroup *cgrp, struct cgroup_namespace *ns,
+			char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	int len;
 
 	len = cgroup_path_ns(cgrp, buf, size, ns);
-	dead = !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
-	cgroup_put(cgrp);
-
 	if (len < 0 || len >= size)
 		return -ENAMETOOLONG;
-	if (dead) {
+	if (sockmap_cgroup_is_dead(cgrp)) {
 		if (len + sizeof(deleted) > size)
 			return -ENAMETOOLONG;
 		memcpy(buf + len, deleted, sizeof(deleted));
@@ -59,11 +77,25 @@ int sockmap_task_cgroup(struct task_struct *task, struct cgroup_namespace *ns,
 	}
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(sockmap_cgroup_path);
 #else
-int sockmap_task_cgroup(struct task_struct *task, struct cgroup_namespace *ns,
+struct cgroup *sockmap_task_cgroup_get(struct task_struct *task)
+{
+	return NULL;
+}
+
+void sockmap_cgroup_put(struct cgroup *cgrp)
+{
+}
+
+bool sockmap_cgroup_is_dead(struct cgroup *cgrp)
+{
+	return false;
+}
+
+int sockmap_cgroup_path(struct cgroup *cgrp, struct cgroup_namespace *ns,
 			char *buf, size_t size)
 {
 	return -EOPNOTSUPP;
 }
 #endif
-EXPORT_SYMBOL_IF_KUNIT(sockmap_task_cgroup);

@@ -92,6 +92,12 @@ struct sockmap_iter {
 	struct cgroup_namespace *cgroup_ns;
 	char *cgroup_path;		/* PATH_MAX, for cgroup_path_ns() */
 	char *cgroup_escaped;		/* SOCKMAP_CGROUP_ESCAPED_MAX */
+	/*
+	 * Whose path @cgroup holds, with a reference, and whether it was dead
+	 * then; NULL: none (no cgroup, or not read since ->start()).
+	 */
+	struct cgroup *cgroup_of;
+	bool cgroup_dead;
 
 	/*
 	 * Thread groups whose shared tables were sorted out during this
@@ -335,20 +341,33 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
  * sockmap_read_cgroup - it->task's cgroup path, escaped, for its rows; "-"
  * when it has none to show (no cgroups, a path too long, no memory). The
  * buffers are allocated at the first task shown and kept until release.
+ * Most tasks are in the cgroup of the task before them: then the path
+ * already made is kept, and costs a comparison (it->cgroup_of holds that
+ * cgroup until ->stop(), so its address is not reused meanwhile).
  * Sleeps (cgroup_mutex).
  */
 static void sockmap_read_cgroup(struct sockmap_iter *it)
 {
+	struct cgroup *cgrp = sockmap_task_cgroup_get(it->task);
 	int len = -ENOMEM;
+
+	if (cgrp && cgrp == it->cgroup_of &&
+	    sockmap_cgroup_is_dead(cgrp) == it->cgroup_dead) {
+		sockmap_cgroup_put(cgrp);
+		return;
+	}
+	sockmap_cgroup_put(it->cgroup_of);
+	it->cgroup_of = cgrp;
+	it->cgroup_dead = cgrp && sockmap_cgroup_is_dead(cgrp);
 
 	if (!it->cgroup_path) {
 		it->cgroup_path = kvmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 		it->cgroup_escaped = kvmalloc(SOCKMAP_CGROUP_ESCAPED_MAX,
 					      GFP_KERNEL_ACCOUNT);
 	}
-	if (it->cgroup_path && it->cgroup_escaped)
-		len = sockmap_task_cgroup(it->task, it->cgroup_ns,
-					  it->cgroup_path, PATH_MAX);
+	if (cgrp && it->cgroup_path && it->cgroup_escaped)
+		len = sockmap_cgroup_path(cgrp, it->cgroup_ns, it->cgroup_path,
+					  PATH_MAX);
 	if (len < 0) {
 		it->cgroup = "-";
 		it->cgroup_len = 1;
@@ -357,6 +376,13 @@ static void sockmap_read_cgroup(struct sockmap_iter *it)
 	it->cgroup = it->cgroup_escaped;
 	it->cgroup_len = sockmap_fmt_name(it->cgroup_escaped, it->cgroup_path,
 					  len) - it->cgroup_escaped;
+}
+
+/* Drop the cgroup sockmap_read_cgroup() kept; safe to repeat. */
+static void sockmap_forget_cgroup(struct sockmap_iter *it)
+{
+	sockmap_cgroup_put(it->cgroup_of);
+	it->cgroup_of = NULL;
 }
 
 /*
@@ -503,6 +529,7 @@ static void sockmap_put_row(struct sockmap_iter *it)
 	if (it->task)
 		sockmap_drop_task(it);
 	sockmap_forget_groups(it);
+	sockmap_forget_cgroup(it);
 	sockmap_reader_put(&it->reader);
 }
 
