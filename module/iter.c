@@ -14,10 +14,12 @@
  *
  * References: between ->start()/->next() and the following ->next()/->stop()
  * the iterator holds one reference to the current task and one to each file
- * of the current batch that ->show() has not finished with, and one to a
- * task of each thread group it has listed (struct sockmap_group). Nothing
- * is held from ->stop() to the next ->start(), and ->show() runs with no
- * lock held, so it may sleep.
+ * of the current batch that ->show() has not finished with; and, as caches,
+ * one to a task of each thread group it has listed (struct sockmap_group),
+ * one to the cgroup whose path it holds (it->cgroup_of) and one to the
+ * last nsfs path procfs led it to (module/access.c). ->stop() drops them
+ * all: nothing is held from ->stop() to the next ->start(), and ->show()
+ * runs with no lock held, so it may sleep.
  *
  * Every loop here is bounded by the tasks, threads or fd slots it passes,
  * each visited once per ->start(), and leaves the CPU (cond_resched())
