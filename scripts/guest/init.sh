@@ -6,6 +6,8 @@
 # ends QEMU (-no-reboot). This runs as PID 1: it must never exit.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+# The host's vm_run looks for this line: without it, the kernel died first.
+echo SOCKMAP-INIT-START
 
 # finish - dump the kernel log for the record and leave the VM.
 finish() {
