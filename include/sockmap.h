@@ -28,10 +28,8 @@
 struct cred;
 struct file;
 struct in6_addr;
-struct pid_namespace;
 struct sock;
 struct task_struct;
-struct user_namespace;
 
 /*
  * module/names.c - symbolic names for numbers the kernel keeps in struct

@@ -56,7 +56,6 @@
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 
@@ -98,7 +97,6 @@ void sockmap_reader_put(struct sockmap_reader *r)
 		r->ns_path.mnt = NULL;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_reader_put);
 
 /*
  * sockmap_may_see - may the reader @r see the fds of @task, which has
@@ -129,4 +127,3 @@ bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 	rcu_read_unlock();
 	return ok;
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_may_see);
