@@ -6,6 +6,8 @@
 #   make KDIR=/path      ... against any configured kernel tree or headers
 #   make install         install it for the running kernel (then: modprobe sockmap);
 #                        KVER=... KDIR=... for another installed kernel
+#   make deb             the Debian package sockmap-dkms_VERSION_all.deb (DKMS);
+#                        then: apt install ./sockmap-dkms_*.deb
 #   make demo            boot Debian's 6.12 kernel in QEMU and show /proc/sockmap
 #   make check           every test: KUnit (UML), VM checks on 6.1 and 6.12, stress,
 #                        and make fresh
@@ -29,6 +31,9 @@ clean:
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+deb:
+	scripts/deb
 
 demo:
 	scripts/demo
@@ -54,4 +59,4 @@ bench:
 style:
 	scripts/style
 
-.PHONY: all modules clean install demo check fresh kunit e2e stress bench style
+.PHONY: all modules clean install deb demo check fresh kunit e2e stress bench style

@@ -48,6 +48,11 @@
 # Knobs (environment): VM_MEM (2G), VM_SMP (2), VM_CONSOLE=1 to also show
 # the guest console on the terminal (stderr), VM_QEMU_EXTRA (more QEMU args).
 
+# shellcheck source=scripts/lib/chroot.sh
+. "$SOCKMAP_TOP/scripts/lib/chroot.sh"
+# shellcheck source=scripts/lib/release.sh
+. "$SOCKMAP_TOP/scripts/lib/release.sh"
+
 VM_OK_TOKEN=SOCKMAP-GUEST-OK
 # What /init prints first, before it loads anything (see vm_run).
 VM_INIT_TOKEN=SOCKMAP-INIT-START
@@ -59,21 +64,17 @@ VM_DIAG_MODULES="inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_
 # vm_need_packages - the host tools every VM run needs (Debian package names).
 vm_need_packages() {
 	need_packages qemu-system-x86 busybox-static iproute2 lsof gcc libc6-dev \
-		make xz-utils cpio kmod dpkg-dev coreutils
+		make xz-utils zstd cpio kmod coreutils
 }
 
-# vm_kernel META - fetch (once, cached) the Debian kernel behind META, e.g.
-# linux-image-6.12-amd64 or linux-image-amd64 (6.1), and set:
-#	KROOT	its unpacked root (boot/, lib/modules/, usr/src/)
+# vm_kernel NAME - make a Debian kernel ready (scripts/lib/release.sh:
+# kernel_select; NAME is e.g. 6.12, backports or SUITE/META) and set
+#	KROOT	its image and modules, unpacked
 #	KREL	its release (uname -r)
-#	KDIR	its headers, to build modules against
+#	KDIR	its headers, inside the root of its release (KRELROOT)
 #	VMLINUZ	its bootable image
 vm_kernel() {
-	KROOT=$(kernel_root "$1") || exit 1
-	KDIR=$(kernel_kdir "$KROOT") || exit 1
-	VMLINUZ=$(kernel_vmlinuz "$KROOT") || exit 1
-	KREL=${VMLINUZ##*/vmlinuz-}
-	log "kernel $KREL ($1)"
+	kernel_select "$1"
 }
 
 # vm_workdir NAME - make a fresh scratch directory under the cache and
@@ -102,36 +103,29 @@ vm_cleanup() {
 # The parts of the checkout that kbuild reads.
 VM_MODULE_SOURCES="Kbuild Makefile Kconfig module include kunit"
 
-# vm_build_module KDIR OUTDIR - build sockmap.ko against KDIR from a copy of
-# the checkout (so concurrent builds never share object files), with W=1.
-# Fails if the build fails or prints any warning. Leaves OUTDIR/sockmap.ko
-# and the build output in OUTDIR/build.log. A clean build is remembered in
-# the cache under a hash of every source file, KDIR and the compiler, so
-# the same sources are not built twice.
+# vm_build_module KDIR OUTDIR - build sockmap.ko for the kernel vm_kernel
+# chose, from a copy of the checkout, with README's `make` run inside the
+# root of that kernel's release (kernel_make), W=1. KDIR must be that
+# kernel's ($KDIR). Fails if the build fails or prints any warning. Leaves
+# OUTDIR/sockmap.ko and the build output in OUTDIR/build.log. A clean build
+# is remembered in the cache under a hash of every source file and the
+# kernel, so the same sources are not built twice.
 vm_build_module() {
 	local kdir=$1 out=$2 src=$2/src key cached
-	[ -f "$SOCKMAP_TOP/Kbuild" ] || [ -f "$SOCKMAP_TOP/Makefile" ] ||
-		die "no Kbuild or Makefile in $SOCKMAP_TOP yet"
-	rm -rf "$src" && mkdir -p "$src"
-	# What kbuild reads, without the objects of a build in the checkout.
-	# shellcheck disable=SC2046,SC2086 # a list of names without spaces
-	(cd "$SOCKMAP_TOP" && tar --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.cmd' \
-		--exclude='*.symvers' --exclude=modules.order --exclude='*.d' \
-		--exclude=.cache.mk -cf - $(ls -d $VM_MODULE_SOURCES 2>/dev/null)) |
-		tar -C "$src" -xf -
+	[ "$kdir" = "$KDIR" ] || die "vm_build_module: $kdir is not the kernel vm_kernel chose"
+	vm_copy_sources "$src"
 	key=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum
-		echo "$kdir"; gcc --version) | sha256sum | cut -c1-16)
+		echo "$KSUITE $KREL") | sha256sum | cut -c1-16)
 	cached=$SOCKMAP_CACHE/modules/$key
 	if [ -f "$cached/sockmap.ko" ]; then
-		log "sockmap.ko for these sources and $kdir: cached ($cached)"
+		log "sockmap.ko for these sources and $KREL: cached ($cached)"
 		cp "$cached/sockmap.ko" "$cached/build.log" "$out/"
 		return 0
 	fi
-	log "building sockmap.ko against $kdir (W=1)"
-	if ! make -C "$kdir" M="$src" W=1 modules >"$out/build.log" 2>&1; then
+	log "building sockmap.ko for $KREL in the $(release_of "$KSUITE") root (W=1)"
+	if ! kernel_make "$src" "$out/build.log" W=1; then
 		cat "$out/build.log" >&2
-		die "module build failed against $kdir"
+		die "module build failed against $KREL"
 	fi
 	if grep -Ei 'warning:|error:' "$out/build.log" >&2; then
 		die "module build printed warnings (full log: $out/build.log)"
@@ -140,6 +134,19 @@ vm_build_module() {
 	mkdir -p "$cached.tmp.$$"
 	cp "$out/sockmap.ko" "$out/build.log" "$cached.tmp.$$/"
 	mv -T "$cached.tmp.$$" "$cached" 2>/dev/null || rm -rf "$cached.tmp.$$"
+}
+
+# vm_copy_sources DIR - what kbuild reads, without the objects of a build
+# in the checkout, copied to a new DIR.
+vm_copy_sources() {
+	[ -f "$SOCKMAP_TOP/Kbuild" ] || die "no Kbuild in $SOCKMAP_TOP"
+	rm -rf "$1" && mkdir -p "$1"
+	# shellcheck disable=SC2046,SC2086 # a list of names without spaces
+	(cd "$SOCKMAP_TOP" && tar --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.cmd' \
+		--exclude='*.symvers' --exclude=modules.order --exclude='*.d' \
+		--exclude=.cache.mk -cf - $(ls -d $VM_MODULE_SOURCES 2>/dev/null)) |
+		tar -C "$1" -xf -
 }
 
 # vm_build_workloads OUTDIR - compile every scripts/workload/*.c into a
@@ -235,10 +242,11 @@ vm_add_diag_modules() {
 }
 
 vm_add_module() {
-	local dir=$1 kroot=$2 mod=$3 file dep
+	local dir=$1 kroot=$2 mod=$3 file dep mods
 	grep -qx "$mod.ko" "$dir/order" && return 0
-	file=$(find "$kroot/lib/modules" -name "$mod.ko" -o -name "$mod.ko.xz" 2>/dev/null |
-		head -n 1 || true)
+	mods=$(kernel_modules_dir "$kroot") || exit 1
+	file=$(find "$mods" -name "$mod.ko" -o \
+		-name "$mod.ko.xz" -o -name "$mod.ko.zst" 2>/dev/null | head -n 1 || true)
 	if [ -z "$file" ]; then
 		log "no $mod module in $kroot (built in?), skipped"
 		return 0
@@ -248,6 +256,7 @@ vm_add_module() {
 	done
 	case $file in
 	*.xz) xz -dc "$file" >"$dir/$mod.ko" ;;
+	*.zst) zstd -qdc "$file" >"$dir/$mod.ko" ;;
 	*) cp "$file" "$dir/$mod.ko" ;;
 	esac
 	echo "$mod.ko" >>"$dir/order"

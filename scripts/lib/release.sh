@@ -1,0 +1,370 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034 # sets variables for its callers
+# Debian's kernels, each built the way a user of its release builds it: in
+# a root of that release (debootstrap, cached), with the headers that
+# release's apt installs and the compiler they name. Source it after
+# common.sh and chroot.sh; do not run it.
+#
+#	kernel_select bookworm/linux-image-6.12-amd64
+#		# sets KSUITE KRELROOT KREL KDIR KROOT VMLINUZ KSERIES
+#	release_run "$KRELROOT" CMD...	# CMD inside that root
+#
+# A kernel is named SUITE/META: the Debian suite whose apt installs it
+# and the meta-package that stands for it today, e.g.
+# trixie-backports/linux-image-amd64. Nothing names a version: each run
+# asks the suite's apt which kernel META stands for, so the set moves
+# forward with Debian. SOCKMAP_KERNELS is every kernel series that
+# Debian's archive ships for amd64; kernel_spec turns short names (6.12,
+# unstable, ...) into such a pair.
+#
+# Roots live in $SOCKMAP_CACHE/releases/RELEASE, one per Debian release,
+# made from chroot.sh's debootstrap tarball and rebuilt after a week. Their
+# apt sources are a standard installation's (plus RELEASE-backports for
+# trixie), on the host's mirrors. They are mounted (/proc, /sys, /dev) only
+# while release_run runs a command inside, under a lock, so two scripts
+# never use one root at the same time.
+
+SOCKMAP_KERNELS="bullseye/linux-image-amd64 bookworm/linux-image-amd64
+bookworm/linux-image-6.12-amd64 sid/linux-image-amd64
+trixie-backports/linux-image-amd64"
+
+# kernel_spec NAME - SUITE/META for NAME: SUITE/META itself; a bare
+# meta-package (of the host's release, Debian 12); or one of the short
+# names 5.10 (bullseye), 6.1 (bookworm), 6.12, unstable (sid), backports.
+kernel_spec() {
+	case $1 in
+	*/*) echo "$1" ;;
+	linux-image-*) echo "bookworm/$1" ;;
+	5.10 | bullseye) echo bullseye/linux-image-amd64 ;;
+	6.1 | bookworm) echo bookworm/linux-image-amd64 ;;
+	6.12) echo bookworm/linux-image-6.12-amd64 ;;
+	unstable | sid) echo sid/linux-image-amd64 ;;
+	backports | trixie-backports) echo trixie-backports/linux-image-amd64 ;;
+	*) die "no kernel named '$1' (try 5.10, 6.1, 6.12, unstable, backports or SUITE/META)" ;;
+	esac
+}
+
+# release_of SUITE - the Debian release a suite belongs to.
+release_of() {
+	echo "${1%-backports}"
+}
+
+# release_root SUITE - the cached root of SUITE's release, made if needed,
+# its apt lists at most 12 hours old. Prints its path.
+release_root() {
+	local release root
+	release=$(release_of "$1")
+	root=$SOCKMAP_CACHE/releases/$release
+	if [ -z "$(find "$root/.complete" -mtime -7 2>/dev/null)" ]; then
+		with_lock "release-$release" release_root_make "$release" "$root" ||
+			exit 1
+	fi
+	if [ -z "$(find "$root/.apt-updated" -mmin -720 2>/dev/null)" ]; then
+		release_run "$root" apt-get update -q >&2 ||
+			die "apt-get update failed in the $release root"
+		touch "$root/.apt-updated"
+	fi
+	echo "$root"
+}
+
+# release_root_make RELEASE ROOT - unpack the release's minimal root,
+# write its apt sources, install make.
+release_root_make() {
+	local release=$1 root=$2 base
+	[ -n "$(find "$root/.complete" -mtime -7 2>/dev/null)" ] && return 0
+	need_packages debootstrap debian-archive-keyring || exit 1
+	chroot_host_mirrors
+	base=$SOCKMAP_CACHE/chroot/$release-minbase.tar.gz
+	[ -n "$(find "$base" -mtime -7 2>/dev/null)" ] ||
+		with_lock "chroot-$release" chroot_bootstrap "$release" "$base" || exit 1
+	log "making the $release root: $root"
+	release_root_remove "$root"
+	mkdir -p "$root" || die "cannot make $root"
+	tar -C "$root" --numeric-owner -xzf "$base" || die "cannot unpack $base"
+	chmod 0755 "$root"
+	{
+		chroot_apt_sources "$release"
+		[ "$release" != trixie ] || echo "deb $CHROOT_MIRROR trixie-backports main"
+	} >"$root/etc/apt/sources.list"
+	rm -f "$root"/etc/apt/sources.list.d/*
+	# A mirror may serve a snapshot of a suite whose Release file has
+	# expired (seen: sid, weeks old); its packages are still what it serves.
+	echo 'Acquire::Check-Valid-Until "false";' \
+		>"$root/etc/apt/apt.conf.d/99sockmap-snapshot"
+	release_run "$root" apt-get update -q >&2 ||
+		die "apt-get update failed in the $release root"
+	touch "$root/.apt-updated"
+	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get install \
+		-y -q --no-install-recommends make xz-utils >&2 ||
+		die "cannot install make in the $release root"
+	touch "$root/.complete"
+}
+
+# release_root_remove ROOT - unmount what is left under ROOT and delete it.
+release_root_remove() {
+	[ -d "$1" ] || return 0
+	chroot_unmount "$1" || die "cannot unmount everything under $1"
+	rm -rf --one-file-system "$1"
+}
+
+# release_run ROOT CMD... - run CMD inside ROOT (as chroot_run does), with
+# /proc, /sys and /dev mounted for the time it runs; under ROOT's lock.
+release_run() {
+	local root=$1
+	shift
+	(
+		flock 9
+		trap 'chroot_unmount "$root"' EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
+		chroot_unmount "$root"	# what a killed run may have left
+		chroot_mount "$root"
+		chroot_run "$root" "$@"
+	) 9>"$root.lock"
+}
+
+# release_need ROOT PKG... - install in ROOT those of PKG it lacks.
+release_need() {
+	local root=$1 pkg missing=()
+	shift
+	for pkg in "$@"; do
+		grep -q "^Package: $pkg\$" "$root/var/lib/dpkg/status" 2>/dev/null &&
+			release_run "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'ok installed' && continue
+		missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get install \
+		-y -q --no-install-recommends "${missing[@]}" >&2 ||
+		die "cannot install ${missing[*]} in $root"
+}
+
+# release_apt ROOT SUITE CMD... - apt-get CMD in ROOT, noninteractive,
+# as a user of SUITE runs it (see apt_target).
+release_apt() {
+	local root=$1 suite=$2
+	shift 2
+	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get -q \
+		-o APT::Default-Release="$(apt_target "$suite")" "$@"
+}
+
+# apt_target SUITE - what apt must prefer to install from SUITE: a
+# backports user's `apt-get -t trixie-backports`; nothing for any other
+# suite, where preferring the suite would hide its -security updates.
+apt_target() {
+	case $1 in
+	*-backports) echo "$1" ;;
+	esac
+}
+
+# kernel_select NAME - make the kernel NAME (see kernel_spec) ready to
+# build for and boot, and set:
+#	KSUITE		its suite, e.g. trixie-backports
+#	KRELROOT	the root of its release, with its headers installed
+#	KREL		its release (uname -r)
+#	KSERIES		its series, e.g. 7.3
+#	KDIR		its headers, a path inside KRELROOT (/usr/src/...)
+#	KROOT		its image and modules, unpacked on the host
+#	VMLINUZ		its bootable image
+kernel_select() {
+	local spec meta image
+	spec=$(kernel_spec "$1") || exit 1
+	KSUITE=${spec%%/*}
+	meta=${spec#*/}
+	KRELROOT=$(release_root "$KSUITE") || exit 1
+	image=$(release_run "$KRELROOT" apt-cache \
+		-o APT::Default-Release="$(apt_target "$KSUITE")" depends --no-recommends \
+		--no-suggests "$meta" 2>/dev/null |
+		awk '/^ *\|?Depends: linux-image-/ { print $2; exit }') || true
+	[ -n "$image" ] ||
+		die "the $(release_of "$KSUITE") root's apt knows no kernel behind $meta in $KSUITE"
+	KREL=${image#linux-image-}
+	KSERIES=$(echo "$KREL" | cut -d. -f1,2)
+	KDIR=/usr/src/linux-headers-$KREL
+	[ -e "$KRELROOT/$KDIR/Makefile" ] ||
+		with_lock "headers-$KREL" kernel_headers_install "$KRELROOT" \
+			"$KSUITE" "$KREL" || exit 1
+	KROOT=$SOCKMAP_CACHE/kernels/$KREL
+	[ -f "$KROOT/.complete" ] ||
+		with_lock "kernel-$KREL" kernel_image_fetch "$KRELROOT" "$KSUITE" \
+			"$KREL" "$KROOT" || exit 1
+	VMLINUZ=$(kernel_vmlinuz "$KROOT") || exit 1
+	log "kernel $KREL ($spec)"
+}
+
+# kernel_headers_install ROOT SUITE REL - what a user of that release
+# installs to build a module: the headers of REL (which bring the compiler
+# and tools they name) and make.
+kernel_headers_install() {
+	local root=$1 suite=$2 rel=$3
+	[ -e "$root/usr/src/linux-headers-$rel/Makefile" ] && return 0
+	release_apt "$root" "$suite" install -y --no-install-recommends \
+		"linux-headers-$rel" make >&2 ||
+		die "cannot install linux-headers-$rel in the $(release_of "$suite") root"
+}
+
+# kernel_image_fetch ROOT SUITE REL DIR - download (never install) the
+# image of REL and, where it is split (linux-binary-REL, linux-modules-REL:
+# 7.x), its parts, with the root's apt; unpack them into DIR on the host.
+kernel_image_fetch() {
+	local root=$1 suite=$2 rel=$3 dir=$4 pkgs pkg deb
+	[ -f "$dir/.complete" ] && return 0
+	pkgs=$(release_run "$root" apt-cache \
+		-o APT::Default-Release="$(apt_target "$suite")" \
+		depends "linux-image-$rel" 2>/dev/null |
+		awk -v rel="$rel" '/^ *\|?Depends: linux-(binary|modules)-/ &&
+			index($2, rel) { print $2 }' | sort -u | paste -sd " ") || true
+	pkgs="linux-image-$rel $pkgs"
+	mkdir -p "$root/var/cache/sockmap-debs"
+	chmod 0777 "$root/var/cache/sockmap-debs"	# apt downloads as _apt
+	# shellcheck disable=SC2086 # a list of package names
+	release_run "$root" sh -c "cd /var/cache/sockmap-debs &&
+		apt-get -q -o APT::Default-Release=$(apt_target "$suite") \
+		download $pkgs" >&2 ||
+		die "cannot download $pkgs in the $(release_of "$suite") root"
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	for pkg in $pkgs; do
+		deb=$(ls -t "$root/var/cache/sockmap-debs/${pkg}"_*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || die "apt-get download left no $pkg"
+		run dpkg -x "$deb" "$dir.tmp" || die "cannot unpack $deb"
+	done
+	rm -f "$root"/var/cache/sockmap-debs/*.deb
+	mv "$dir.tmp" "$dir"
+	touch "$dir/.complete"
+}
+
+# kernel_vmlinuz KROOT - the bootable image in an unpacked kernel: in
+# boot/ up to 6.x, in usr/lib/modules/REL/ where the image is split.
+kernel_vmlinuz() {
+	local f
+	f=$(ls "$1"/boot/vmlinuz-* "$1"/usr/lib/modules/*/vmlinuz \
+		"$1"/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)
+	[ -n "$f" ] || die "no kernel image under ${1:-(no kernel root)}"
+	echo "$f"
+}
+
+# kernel_modules_dir KROOT - where an unpacked kernel keeps its modules.
+kernel_modules_dir() {
+	local d
+	for d in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$d/kernel" ] && { echo "$d"; return 0; }
+	done
+	die "no modules under $1"
+}
+
+# kernel_make SRC LOG [MAKE ARGS] - README's build, `make KVER=REL`, of a
+# copy of the sources in SRC (a directory on the host), run in KRELROOT
+# for the kernel kernel_select chose. The output goes to LOG; SRC gets the
+# build's products (sockmap.ko). W=1 runs kernel-doc, a perl script that
+# needs more of perl than a minimal root has; C=2 needs sparse.
+kernel_make() {
+	local src=$1 logf=$2 dir rc=0
+	shift 2
+	release_need "$KRELROOT" perl
+	case " $* " in *" C="*) release_need "$KRELROOT" sparse ;; esac
+	dir=$(mktemp -d "$KRELROOT/root/sockmap-build.XXXXXX") || exit 1
+	cp -a "$src/." "$dir/"
+	release_run "$KRELROOT" make -C "/root/${dir##*/}" KVER="$KREL" "$@" \
+		>"$logf" 2>&1 || rc=$?
+	cp -a "$dir/." "$src/"
+	rm -rf "$dir"
+	return "$rc"
+}
+
+# What the Debian package holds (scripts/deb), and what building it reads.
+DKMS_DEB_SOURCES="Kbuild Kconfig Makefile dkms.conf module include debian"
+
+# dkms_deb - sockmap-dkms_VERSION_all.deb of the checkout, built once per
+# content by scripts/deb in a bookworm root (so that its Build-Depends are
+# proven, not taken from the host). Prints its path.
+dkms_deb() {
+	local key dir
+	# shellcheck disable=SC2086 # a list of names without spaces
+	key=$(cd "$SOCKMAP_TOP" && find $DKMS_DEB_SOURCES scripts/deb \
+		scripts/lib/common.sh -type f ! -name '*.o' ! -name '*.ko' \
+		! -name '*.cmd' ! -name '*.mod' ! -name '*.mod.c' -print0 |
+		sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+	dir=$SOCKMAP_CACHE/deb/$key
+	if ! ls "$dir"/sockmap-dkms_*_all.deb >/dev/null 2>&1; then
+		with_lock "deb-$key" dkms_deb_build "$dir" || exit 1
+	fi
+	ls "$dir"/sockmap-dkms_*_all.deb
+}
+
+dkms_deb_build() {
+	local dir=$1 root tmp
+	ls "$dir"/sockmap-dkms_*_all.deb >/dev/null 2>&1 && return 0
+	root=$(release_root bookworm) || exit 1
+	tmp=$(mktemp -d "$root/root/sockmap-deb.XXXXXX") || exit 1
+	# shellcheck disable=SC2086 # a list of names without spaces
+	tar -C "$SOCKMAP_TOP" --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.cmd' --exclude='*.mod' --exclude='*.mod.c' -cf - \
+		$DKMS_DEB_SOURCES scripts/deb scripts/lib/common.sh |
+		tar -C "$tmp" -xf -
+	if ! release_run "$root" "/root/${tmp##*/}/scripts/deb" \
+		"/root/${tmp##*/}/out" >"$tmp.log" 2>&1; then
+		cat "$tmp.log" >&2
+		rm -rf "$tmp" "$tmp.log"
+		die "scripts/deb failed in the bookworm root"
+	fi
+	mkdir -p "$dir.tmp"
+	mv "$tmp"/out/sockmap-dkms_*_all.deb "$dir.tmp/"
+	rm -rf "$tmp" "$tmp.log" "$dir"
+	mv "$dir.tmp" "$dir"
+}
+
+# kernel_dkms_module OUT - OUT/sockmap.ko as DKMS builds it for the kernel
+# kernel_select chose when a user of its release installs the package:
+# `apt-get install ./sockmap-dkms_VERSION_all.deb` in the root of that
+# release, which has the kernel's headers. The package is purged again
+# afterwards; every module DKMS built then (one per kernel whose headers
+# the root has) is kept in the cache, decompressed, under the package's
+# hash. OUT/dkms.log gets apt's and DKMS's output.
+kernel_dkms_module() {
+	local out=$1 deb key
+	deb=$(dkms_deb) || exit 1
+	key=$(sha256sum "$deb" | cut -c1-16)
+	if [ ! -f "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" ]; then
+		with_lock "dkms-$(release_of "$KSUITE")" dkms_install "$deb" "$key" ||
+			exit 1
+	fi
+	cp "$SOCKMAP_CACHE/dkms/$key-$KREL/dkms.log" "$out/dkms.log" 2>/dev/null || true
+	[ -f "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" ] ||
+		die "DKMS built no sockmap.ko for $KREL in the $(release_of "$KSUITE") root (see $out/dkms.log)"
+	cp "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" "$out/sockmap.ko"
+}
+
+# dkms_install DEB KEY - install DEB in KRELROOT with apt, keep what DKMS
+# built, purge it.
+dkms_install() {
+	local deb=$1 key=$2 logf ko rel dir
+	[ -f "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" ] && return 0
+	mkdir -p "$SOCKMAP_CACHE/dkms"
+	logf=$SOCKMAP_CACHE/dkms/$key.log
+	cp "$deb" "$KRELROOT/root/"
+	release_run "$KRELROOT" sh -c 'dpkg --purge sockmap-dkms || true' >"$logf" 2>&1
+	release_apt "$KRELROOT" "$KSUITE" install -y --no-install-recommends \
+		"/root/${deb##*/}" >>"$logf" 2>&1 ||
+		log "apt-get install ${deb##*/} failed in the $(release_of "$KSUITE") root"
+	for ko in "$KRELROOT"/lib/modules/*/updates/dkms/sockmap.ko*; do
+		[ -f "$ko" ] || continue
+		rel=${ko#"$KRELROOT"/lib/modules/}
+		rel=${rel%%/*}
+		dir=$SOCKMAP_CACHE/dkms/$key-$rel
+		rm -rf "$dir" && mkdir -p "$dir"
+		case $ko in
+		*.xz) xz -dc "$ko" >"$dir/sockmap.ko" ;;
+		*.zst) zstd -qdc "$ko" >"$dir/sockmap.ko" ;;
+		*) cp "$ko" "$dir/sockmap.ko" ;;
+		esac
+		cp "$logf" "$dir/dkms.log"
+	done
+	# A failed build leaves its make.log, which the package purge removes.
+	cat "$KRELROOT"/var/lib/dkms/sockmap/*/build/make.log >>"$logf" 2>/dev/null || true
+	mkdir -p "$SOCKMAP_CACHE/dkms/$key-$KREL"
+	cp "$logf" "$SOCKMAP_CACHE/dkms/$key-$KREL/dkms.log"
+	release_run "$KRELROOT" dpkg --purge sockmap-dkms >>"$logf" 2>&1 ||
+		log "cannot purge sockmap-dkms in the $(release_of "$KSUITE") root"
+	rm -f "$KRELROOT/root/${deb##*/}"
+}
