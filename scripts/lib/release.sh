@@ -100,11 +100,15 @@ release_root_make() {
 	touch "$root/.complete"
 }
 
-# release_root_remove ROOT - unmount what is left under ROOT and delete it.
+# release_root_remove ROOT - unmount what is left under ROOT and delete it,
+# under the lock release_run holds while it uses ROOT.
 release_root_remove() {
 	[ -d "$1" ] || return 0
-	chroot_unmount "$1" || die "cannot unmount everything under $1"
-	rm -rf --one-file-system "$1"
+	(
+		flock 9
+		chroot_unmount "$1" || die "cannot unmount everything under $1"
+		rm -rf --one-file-system "$1"
+	) 9>"$1.lock" || exit 1
 }
 
 # release_run ROOT CMD... - run CMD inside ROOT (as chroot_run does), with
