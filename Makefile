@@ -14,6 +14,9 @@
 #   make fresh           make demo in a new minimal Debian 12 root (debootstrap),
 #                        from a clean clone of HEAD and an empty cache
 #   make style           static checks: W=1 and sparse builds, dkms, checkpatch
+#   make lab LAB=N       start lab N of labs/ in labs/work/ (labs/README.md);
+#                        make lab-check LAB=N checks it, make lab-reset
+#                        LAB=N FORCE=1 starts it over, make labs lists them
 #   make W=1 / C=2       extra warnings / sparse, as for any kernel build
 
 KVER ?= $(shell uname -r)
@@ -59,4 +62,17 @@ bench:
 style:
 	scripts/style
 
-.PHONY: all modules clean install deb demo check fresh kunit e2e stress bench style
+lab:
+	scripts/lab start $(LAB)
+
+lab-check:
+	scripts/lab check $(LAB)
+
+lab-reset:
+	scripts/lab reset $(LAB) $(if $(FORCE),--force)
+
+labs:
+	scripts/lab list
+
+.PHONY: all modules clean install deb demo check fresh kunit e2e stress bench style \
+	lab lab-check lab-reset labs

@@ -33,17 +33,19 @@ struct task_struct;
 
 /*
  * module/names.c - symbolic names for numbers the kernel keeps in struct
- * sock. Each returns NULL when the value has no name; the sockmap_put_*()
- * variants then print the number instead, so a field is never empty.
+ * sock. Each *_name() returns NULL when the value has no name; the
+ * sockmap_fmt_*() fields, which rows print, then write the number instead,
+ * so a field is never empty. They write at @p, as the address fields below
+ * do, and return the end.
  */
 const char *sockmap_family_name(int family);
 const char *sockmap_type_name(int type);
 const char *sockmap_proto_name(int family, int protocol);
 const char *sockmap_tcp_state_name(int state);
-void sockmap_put_family(struct seq_file *m, int family);
-void sockmap_put_type(struct seq_file *m, int type);
-void sockmap_put_proto(struct seq_file *m, int family, int protocol);
-void sockmap_put_tcp_state(struct seq_file *m, int state);
+char *sockmap_fmt_family(char *p, int family);
+char *sockmap_fmt_type(char *p, int type);
+char *sockmap_fmt_proto(char *p, int family, int protocol);
+char *sockmap_fmt_tcp_state(char *p, int state);
 
 /*
  * sockmap_fmt_small - @v < 10^8 in decimal at @p, in one word store;
@@ -51,7 +53,7 @@ void sockmap_put_tcp_state(struct seq_file *m, int state);
  * word of spaces, most significant first in memory (the word is stored
  * little-endian), so @p must have room for 8 bytes; the spaces after the
  * digits are overwritten by what follows or are the field's padding.
- * Numbers are on every row (row.c), and so are ports (addr.c).
+ * Numbers are on every row (sockmap_row.h), and so are ports (addr.c).
  */
 static inline char *sockmap_fmt_small(char *p, u32 v)
 {
@@ -87,16 +89,12 @@ char *sockmap_fmt_name(char *p, const char *s, size_t len);
 char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port);
 char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port);
 char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
-void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port);
-void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
-		       __be16 port);
-void sockmap_put_unix_path(struct seq_file *m, const char *sun_path,
-			   int len);
-void sockmap_put_user_name(struct seq_file *m, const char *s, size_t len);
 
 /*
  * module/row.c - one row of /proc/sockmap: the task's PID, escaped COMM and
- * escaped CGROUP (@cgroup_len bytes), the FD and the socket behind it.
+ * escaped CGROUP (@cgroup_len bytes), the FD and the socket behind it
+ * (module/socket.c and the files it hands each family to; the columns and
+ * the field writer are in sockmap_row.h).
  */
 void sockmap_show_header(struct seq_file *m);
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,

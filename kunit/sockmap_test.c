@@ -100,6 +100,34 @@ static const char *sockmap_test_seq_str(struct kunit *test, struct seq_file *m)
 	return m->buf;
 }
 
+/*
+ * Room for one field, as a row makes it: the longest field (a UNIX name,
+ * every byte escaped), and the 8 bytes a word store of a number or of
+ * padding may write past it.
+ */
+#define SOCKMAP_TEST_FIELD_MAX	(SOCKMAP_UNIX_NAME_MAX + 8)
+
+static char *sockmap_test_field_buf(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, SOCKMAP_TEST_FIELD_MAX + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	return buf;
+}
+
+/*
+ * The field a sockmap_fmt_*() function wrote from @buf to @end, as a
+ * string: what a row shows in that column.
+ */
+static const char *sockmap_test_field(struct kunit *test, char *buf,
+				      char *end)
+{
+	KUNIT_ASSERT_TRUE(test, end >= buf);
+	KUNIT_ASSERT_LE(test, end - buf, SOCKMAP_UNIX_NAME_MAX);
+	*end = '\0';
+	return buf;
+}
+
 /* A test-managed string from a printf format. */
 static __printf(2, 3)
 const char *sockmap_test_fmt(struct kunit *test, const char *fmt, ...)
@@ -484,16 +512,16 @@ static const char *sockmap_test_expected_name(struct kunit *test,
 }
 
 /*
- * Check a name lookup and its field printer: the lookup gives the name or
- * NULL, the printer the name or the number.
+ * Check a name lookup and the field a row prints: the lookup gives the
+ * name or NULL, the field the name or the number.
  */
 static void sockmap_test_expect_name(struct kunit *test,
 				     const struct sockmap_name_case *c,
-				     const char *name, struct seq_file *m)
+				     const char *name, const char *field)
 {
 	const char *expected = sockmap_test_expected_name(test, c);
 
-	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), expected);
+	KUNIT_EXPECT_STREQ(test, field, expected);
 	if (c->expected)
 		KUNIT_EXPECT_STREQ(test, name, expected);
 	else
@@ -503,50 +531,56 @@ static void sockmap_test_expect_name(struct kunit *test,
 static void sockmap_test_family_name(struct kunit *test)
 {
 	const struct sockmap_name_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	const char *field;
 
 	/* Act */
-	sockmap_put_family(m, c->value);
+	field = sockmap_test_field(test, buf, sockmap_fmt_family(buf, c->value));
 
 	/* Assert */
-	sockmap_test_expect_name(test, c, sockmap_family_name(c->value), m);
+	sockmap_test_expect_name(test, c, sockmap_family_name(c->value), field);
 }
 
 static void sockmap_test_type_name(struct kunit *test)
 {
 	const struct sockmap_name_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	const char *field;
 
-	sockmap_put_type(m, c->value);
+	field = sockmap_test_field(test, buf, sockmap_fmt_type(buf, c->value));
 
-	sockmap_test_expect_name(test, c, sockmap_type_name(c->value), m);
+	sockmap_test_expect_name(test, c, sockmap_type_name(c->value), field);
 }
 
 static void sockmap_test_state_name(struct kunit *test)
 {
 	const struct sockmap_name_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	const char *field;
 
-	sockmap_put_tcp_state(m, c->value);
+	field = sockmap_test_field(test, buf,
+				   sockmap_fmt_tcp_state(buf, c->value));
 
-	sockmap_test_expect_name(test, c, sockmap_tcp_state_name(c->value), m);
+	sockmap_test_expect_name(test, c, sockmap_tcp_state_name(c->value),
+				 field);
 }
 
-/* PACKET's protocol is printed in hex by sockmap_put_proto() alone. */
+/* PACKET's protocol is printed in hex by sockmap_fmt_proto() alone. */
 static void sockmap_test_proto_name(struct kunit *test)
 {
 	const struct sockmap_name_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	const char *field;
 
-	sockmap_put_proto(m, c->family, c->value);
+	field = sockmap_test_field(test, buf,
+				   sockmap_fmt_proto(buf, c->family, c->value));
 
 	if (c->family == AF_PACKET)
-		KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m),
-				   c->expected);
+		KUNIT_EXPECT_STREQ(test, field, c->expected);
 	else
 		sockmap_test_expect_name(test, c,
 					 sockmap_proto_name(c->family, c->value),
-					 m);
+					 field);
 }
 
 /* Every field must be one token: not empty, no whitespace. */
@@ -564,10 +598,11 @@ static void sockmap_test_all_families_are_tokens(struct kunit *test)
 	int family;
 
 	for (family = -1; family <= AF_MAX + 1; family++) {
-		struct seq_file *m = sockmap_test_seq(test);
+		char *buf = sockmap_test_field_buf(test);
 
-		sockmap_put_family(m, family);
-		sockmap_test_expect_token(test, sockmap_test_seq_str(test, m),
+		sockmap_test_expect_token(test,
+					  sockmap_test_field(test, buf,
+							     sockmap_fmt_family(buf, family)),
 					  sockmap_test_fmt(test, "family %d",
 							   family));
 	}
@@ -639,29 +674,33 @@ KUNIT_ARRAY_PARAM_DESC(sockmap_inet6, sockmap_inet6_cases, desc);
 static void sockmap_test_inet4(struct kunit *test)
 {
 	const struct sockmap_inet4_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	char *end;
 
 	/* Act: the kernel keeps both in network byte order */
-	sockmap_put_inet4(m, htonl(c->addr), htons(c->port));
+	end = sockmap_fmt_inet4(buf, htonl(c->addr), htons(c->port));
 
 	/* Assert */
-	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   c->expected);
 }
 
 static void sockmap_test_inet6(struct kunit *test)
 {
 	const struct sockmap_inet6_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
 	struct in6_addr addr;
+	char *end;
 
 	/* Arrange */
 	KUNIT_ASSERT_EQ(test, in6_pton(c->addr, -1, addr.s6_addr, -1, NULL), 1);
 
 	/* Act */
-	sockmap_put_inet6(m, &addr, htons(c->port));
+	end = sockmap_fmt_inet6(buf, &addr, htons(c->port));
 
 	/* Assert */
-	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   c->expected);
 }
 
 /*
@@ -706,13 +745,15 @@ KUNIT_ARRAY_PARAM_DESC(sockmap_unix, sockmap_unix_cases, desc);
 static void sockmap_test_unix_path(struct kunit *test)
 {
 	const struct sockmap_unix_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	char *end;
 
 	/* Act */
-	sockmap_put_unix_path(m, c->path, c->len);
+	end = sockmap_fmt_unix_path(buf, c->path, c->len);
 
 	/* Assert */
-	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   c->expected);
 }
 
 struct sockmap_escape_case {
@@ -750,11 +791,13 @@ KUNIT_ARRAY_PARAM_DESC(sockmap_escape, sockmap_escape_cases, desc);
 static void sockmap_test_escape(struct kunit *test)
 {
 	const struct sockmap_escape_case *c = test->param_value;
-	struct seq_file *m = sockmap_test_seq(test);
+	char *buf = sockmap_test_field_buf(test);
+	char *end;
 
-	sockmap_put_user_name(m, c->in, strlen(c->in));
+	end = sockmap_fmt_name(buf, c->in, strlen(c->in));
 
-	KUNIT_EXPECT_STREQ(test, sockmap_test_seq_str(test, m), c->expected);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   c->expected);
 }
 
 /* ---------------------------------------------------------------------- */

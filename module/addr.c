@@ -10,7 +10,6 @@
 
 #include <linux/in6.h>
 #include <linux/kernel.h>
-#include <linux/seq_file.h>
 #include <linux/un.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
@@ -24,31 +23,12 @@
  * again for every row (the benchmark's profile, bench/results.md). The
  * sockmap_fmt_*() functions write at a plain pointer into room the caller
  * has made sure of (row.c makes room for a whole row at once) and return
- * the end; the sockmap_put_*() ones put the same into a seq_file. When
- * its buffer has less room than the longest address, the field is not
- * written and the buffer is marked overflowed: seq_read_iter() then
- * retries the whole row in an emptier buffer, so the output is the same.
+ * the end.
  */
 
 #define SOCKMAP_INET4_MAX	sizeof("255.255.255.255:65535")
 #define SOCKMAP_INET6_MAX	\
 	sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535")
-
-/*
- * Room for @max bytes at the end of @m's buffer (and the 7 that the last
- * word store of a number may write past them), or NULL: the buffer is
- * then marked overflowed.
- */
-static char *sockmap_room(struct seq_file *m, size_t max)
-{
-	char *start;
-
-	if (seq_get_buf(m, &start) < max + 7) {
-		seq_commit(m, -1);
-		return NULL;
-	}
-	return start;
-}
 
 /* The dotted quad of the 4 bytes at @b: 127.0.0.1. */
 static char *sockmap_fmt_ip4(char *p, const u8 *b)
@@ -69,15 +49,7 @@ char *sockmap_fmt_inet4(char *p, __be32 addr, __be16 port)
 	*p++ = ':';
 	return sockmap_fmt_small(p, ntohs(port));
 }
-
-void sockmap_put_inet4(struct seq_file *m, __be32 addr, __be16 port)
-{
-	char *start = sockmap_room(m, SOCKMAP_INET4_MAX);
-
-	if (start)
-		seq_commit(m, sockmap_fmt_inet4(start, addr, port) - start);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet4);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_inet4);
 
 /* One 16-bit word in lowercase hex without leading zeros: 0, 1, ffff. */
 static char *sockmap_fmt_hex16(char *p, unsigned int w)
@@ -146,16 +118,7 @@ char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port)
 	*p++ = ':';
 	return sockmap_fmt_small(p, ntohs(port));
 }
-
-void sockmap_put_inet6(struct seq_file *m, const struct in6_addr *addr,
-		       __be16 port)
-{
-	char *start = sockmap_room(m, SOCKMAP_INET6_MAX);
-
-	if (start)
-		seq_commit(m, sockmap_fmt_inet6(start, addr, port) - start);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_inet6);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_inet6);
 
 /* Bytes written raw: printable ASCII but the backslash (see sockmap.h). */
 static bool sockmap_is_plain(unsigned char c)
@@ -207,15 +170,7 @@ char *sockmap_fmt_name(char *p, const char *s, size_t len)
 		return sockmap_fmt_octal(p, '-');
 	return sockmap_fmt_escaped(p, s, len);
 }
-
-void sockmap_put_user_name(struct seq_file *m, const char *s, size_t len)
-{
-	char *start = sockmap_room(m, max_t(size_t, 4 * len, 1));
-
-	if (start)
-		seq_commit(m, sockmap_fmt_name(start, s, len) - start);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_user_name);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_name);
 
 /*
  * sockmap_fmt_unix_path - a UNIX socket's name: @len bytes of sun_path,
@@ -237,13 +192,5 @@ char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len)
 	}
 	return sockmap_fmt_name(p, sun_path, strnlen(sun_path, len));
 }
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_unix_path);
 
-void sockmap_put_unix_path(struct seq_file *m, const char *sun_path, int len)
-{
-	char *start = sockmap_room(m, SOCKMAP_UNIX_NAME_MAX);
-
-	if (start)
-		seq_commit(m, sockmap_fmt_unix_path(start, sun_path, len) -
-			      start);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_unix_path);

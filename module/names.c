@@ -2,7 +2,7 @@
 /*
  * names.c - the names of the numbers a struct sock carries: address family,
  * socket type, protocol and TCP state. Every lookup answers NULL for a
- * number it has no name for, and the sockmap_put_*() wrappers then print
+ * number it has no name for, and the sockmap_fmt_*() fields then print
  * the number itself, so that a new kernel never makes a field empty.
  */
 
@@ -15,6 +15,7 @@
 #include <kunit/visibility.h>
 
 #include "sockmap.h"
+#include "sockmap_row.h"
 
 static const char * const sockmap_families[AF_MAX] = {
 	[AF_UNSPEC]	= "UNSPEC",
@@ -159,7 +160,7 @@ static const char *sockmap_inet_proto_name(int protocol)
  * sockmap_proto_name - the name of sk_protocol, which means something
  * different in each family: an IP protocol for INET/INET6, a netlink
  * family for NETLINK. UNIX sockets have no protocol ("-"); PACKET's is an
- * ethertype, which sockmap_put_proto() prints in hex.
+ * ethertype, which sockmap_fmt_proto() prints in hex.
  */
 const char *sockmap_proto_name(int family, int protocol)
 {
@@ -186,40 +187,41 @@ const char *sockmap_tcp_state_name(int state)
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_tcp_state_name);
 
-/* A name, or the number when there is none. */
-static void sockmap_put_name(struct seq_file *m, const char *name, int nr)
+/*
+ * The fields: a name, or the number when there is none. They write at @p
+ * and return the end (row.c's helpers, sockmap_row.h): at most
+ * SOCKMAP_NUMBER_MAX bytes, or the longest name.
+ */
+static char *sockmap_fmt_named(char *p, const char *name, int nr)
 {
-	if (name)
-		seq_puts(m, name);
-	else
-		seq_put_decimal_ll(m, "", nr);
+	return name ? row_str(p, name) : row_ll(p, nr);
 }
 
-void sockmap_put_family(struct seq_file *m, int family)
+char *sockmap_fmt_family(char *p, int family)
 {
-	sockmap_put_name(m, sockmap_family_name(family), family);
+	return sockmap_fmt_named(p, sockmap_family_name(family), family);
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_family);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_family);
 
-void sockmap_put_type(struct seq_file *m, int type)
+char *sockmap_fmt_type(char *p, int type)
 {
-	sockmap_put_name(m, sockmap_type_name(type), type);
+	return sockmap_fmt_named(p, sockmap_type_name(type), type);
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_type);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_type);
 
-void sockmap_put_proto(struct seq_file *m, int family, int protocol)
+char *sockmap_fmt_proto(char *p, int family, int protocol)
 {
 	/* A packet socket's protocol is an ethertype, in network order. */
-	if (family == AF_PACKET) {
-		seq_printf(m, "0x%04x", ntohs((__force __be16)protocol));
-		return;
-	}
-	sockmap_put_name(m, sockmap_proto_name(family, protocol), protocol);
+	if (family == AF_PACKET)
+		return sockmap_row_printf(p, 6, "0x%04x",
+					  ntohs((__force __be16)protocol));
+	return sockmap_fmt_named(p, sockmap_proto_name(family, protocol),
+				 protocol);
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_proto);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_proto);
 
-void sockmap_put_tcp_state(struct seq_file *m, int state)
+char *sockmap_fmt_tcp_state(char *p, int state)
 {
-	sockmap_put_name(m, sockmap_tcp_state_name(state), state);
+	return sockmap_fmt_named(p, sockmap_tcp_state_name(state), state);
 }
-EXPORT_SYMBOL_IF_KUNIT(sockmap_put_tcp_state);
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_tcp_state);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * inet.c - INET and INET6 sockets: STATE, LOCAL and REMOTE from
+ * struct inet_sock, the queues, and for TCP what tcp.c and peer.c read. *
+ * Fields are read the way net/ipv4/tcp_ipv4.c reads them for /proc/net/tcp:
+ * without locking the socket, with READ_ONCE() and the kernel's accessors,
+ * clamping the transient negatives that an unlocked read can see.
+ */
+
+#include <linux/in.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/udp.h>
+
+#include "sockmap.h"
+#include "sockmap_row.h"
+
+static bool sockmap_is_tcp(const struct sock *sk)
+{
+	return sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+}
+
+static bool sockmap_is_udp(const struct sock *sk)
+{
+	return sk->sk_type == SOCK_DGRAM &&
+	       (sk->sk_protocol == IPPROTO_UDP ||
+		sk->sk_protocol == IPPROTO_UDPLITE);
+}
+
+/* LOCAL and REMOTE of an INET or INET6 socket, as /proc/net/tcp has them. */
+static char *sockmap_show_inet_addrs(char *p, struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	char *start;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		struct in6_addr local = sk->sk_v6_rcv_saddr;
+		struct in6_addr remote = sk->sk_v6_daddr;
+
+		start = col_open(p, COL_LOCAL);
+		p = col_close(sockmap_fmt_inet6(start, &local, inet->inet_sport),
+			      start, COL_LOCAL);
+		start = col_open(p, COL_REMOTE);
+		return col_close(sockmap_fmt_inet6(start, &remote,
+						   inet->inet_dport),
+				 start, COL_REMOTE);
+	}
+#endif
+	start = col_open(p, COL_LOCAL);
+	p = col_close(sockmap_fmt_inet4(start, inet->inet_rcv_saddr,
+					inet->inet_sport), start, COL_LOCAL);
+	start = col_open(p, COL_REMOTE);
+	return col_close(sockmap_fmt_inet4(start, inet->inet_daddr,
+					   inet->inet_dport), start, COL_REMOTE);
+}
+
+/*
+ * STATE .. RETRANS of an INET/INET6 socket, and its PEER inode in
+ * *@peer_ino. UDP and raw sockets use the TCP state names too, as
+ * /proc/net/udp does.
+ */
+char *sockmap_show_inet(char *p, struct sock *sk, unsigned long *peer_ino)
+{
+	int state = inet_sk_state_load(sk);
+	char *start = col_open(p, COL_STATE);
+
+	p = col_close(sockmap_fmt_tcp_state(start, state), start, COL_STATE);
+	p = sockmap_show_inet_addrs(p, sk);
+
+	if (sockmap_is_tcp(sk)) {
+		p = sockmap_show_tcp_queues(p, sk, state);
+		*peer_ino = sockmap_tcp_peer_ino(sk, state);
+		return sockmap_show_tcp_stats(p, sk);
+	}
+	if (sockmap_is_udp(sk))
+		p = col_ull(p, COL_RXQ, max_t(int, udp_rqueue_get(sk), 0));
+	else
+		p = col_ull(p, COL_RXQ, sk_rmem_alloc_get(sk));
+	p = col_ull(p, COL_TXQ, sk_wmem_alloc_get(sk));
+	return col_none(p, COL_CWND, COL_RETRANS);
+}
+
