@@ -49,8 +49,28 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 /*
  * The KUnit suite reaches sockmap's static helpers through symbols
  * exported into this namespace (<kunit/visibility.h>). Up to 6.12 the
- * namespace is a bare identifier; 6.13 made it a string.
+ * namespace is a bare identifier; 6.13 made it a string (Kbuild looks at
+ * MODULE_IMPORT_NS()).
  */
+#ifdef SOCKMAP_HAVE_MODULE_IMPORT_NS_STRING
+#define SOCKMAP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
 #define SOCKMAP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+/*
+ * EXPORT_SYMBOL_IF_KUNIT(): <kunit/visibility.h> came with 6.2 (and 6.1.y);
+ * where the file is missing (5.10), what it defines, in the namespace's
+ * form of those kernels.
+ */
+#ifdef SOCKMAP_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define VISIBLE_IF_KUNIT static
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
 
 #endif /* SOCKMAP_COMPAT_H */

@@ -12,7 +12,6 @@
 #include <linux/netlink.h>
 #include <linux/socket.h>
 #include <net/tcp_states.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 

@@ -26,7 +26,6 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/udp.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 
