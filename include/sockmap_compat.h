@@ -3,10 +3,17 @@
  * sockmap_compat.h - the one place where kernel versions differ.
  *
  * Kbuild force-includes this header into every sockmap source file, so the
- * .c files are written against one API. Where it can, the difference is
+ * .c files are written against one API: the newest kernel's. Where an older
+ * kernel lacks it, it is backfilled here. Where it can, the difference is
  * decided by a SOCKMAP_HAVE_* probe that Kbuild runs against the kernel's
  * own headers (a stable kernel with a backport then gets the right code);
  * version numbers only fence the range sockmap was tested on.
+ *
+ * A function whose arguments changed is backfilled by a sockmap_*() inline
+ * that calls it the old way, and a macro of the function's own name that
+ * stands for the inline. Both come after the kernel's header that declares
+ * the function (included here for that reason, on the kernels that need
+ * it), which the macro thus leaves alone.
  */
 #ifndef SOCKMAP_COMPAT_H
 #define SOCKMAP_COMPAT_H
@@ -33,6 +40,15 @@
 #endif
 
 /*
+ * hex_asc[] and friends: after 6.1 they moved to <linux/hex.h>, which
+ * <linux/kernel.h> includes in 6.12 but no longer in 7.2 (Kbuild looks
+ * for the file).
+ */
+#ifdef SOCKMAP_HAVE_LINUX_HEX
+#include <linux/hex.h>
+#endif
+
+/*
  * vfs_path_lookup() is exported by every supported kernel, but some (6.1)
  * declare it only in fs/internal.h, others (6.12) in <linux/namei.h>.
  * Kbuild looks for it in the public header; where it is missing, this is
@@ -44,6 +60,66 @@ struct path;
 struct vfsmount;
 int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 		    const char *name, unsigned int flags, struct path *path);
+#endif
+
+/*
+ * unix_peer_get(), unix_inq_len() and unix_outq_len() are exported by every
+ * supported kernel, but after 6.12 their declarations moved from
+ * <net/af_unix.h> to net/unix/af_unix.h, which is not installed. Kbuild
+ * looks for them in the public header; where they are missing, these are
+ * their prototypes.
+ */
+#ifndef SOCKMAP_HAVE_UNIX_PEER_GET_DECL
+struct sock;
+struct sock *unix_peer_get(struct sock *sk);
+long unix_inq_len(struct sock *sk);
+long unix_outq_len(struct sock *sk);
+#endif
+
+/*
+ * __inet_lookup_established() and __inet6_lookup_established(): after
+ * DCCP, their other user, was removed, they look in TCP's established hash
+ * of @net (7.2 and 7.3 do); before, the caller named the hash table. Every
+ * supported kernel keeps TCP's in net->ipv4.tcp_death_row.hashinfo (per
+ * network namespace since 6.1, the global tcp_hashinfo before).
+ */
+#ifndef SOCKMAP_HAVE_INET_LOOKUP_ESTABLISHED_NET
+#include <net/inet_hashtables.h>
+static inline struct sock *
+sockmap_inet_lookup_established(struct net *net, const __be32 saddr,
+				const __be16 sport, const __be32 daddr,
+				const u16 hnum, const int dif, const int sdif)
+{
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					 saddr, sport, daddr, hnum, dif, sdif);
+}
+
+#define __inet_lookup_established sockmap_inet_lookup_established
+#endif
+#if !defined(SOCKMAP_HAVE_INET6_LOOKUP_ESTABLISHED_NET) && IS_ENABLED(CONFIG_IPV6)
+#include <net/inet6_hashtables.h>
+static inline struct sock *
+sockmap_inet6_lookup_established(struct net *net, const struct in6_addr *saddr,
+				 const __be16 sport,
+				 const struct in6_addr *daddr,
+				 const u16 hnum, const int dif, const int sdif)
+{
+	return __inet6_lookup_established(net,
+					  net->ipv4.tcp_death_row.hashinfo,
+					  saddr, sport, daddr, hnum, dif, sdif);
+}
+
+#define __inet6_lookup_established sockmap_inet6_lookup_established
+#endif
+
+/*
+ * kernel_bind() and kernel_connect(), which only the KUnit suite calls, take
+ * a struct sockaddr_unsized after 6.12 (7.2 and 7.3 do); before, a struct
+ * sockaddr, which the name then stands for (Kbuild looks for the struct in
+ * <linux/socket.h>).
+ */
+#ifndef SOCKMAP_HAVE_SOCKADDR_UNSIZED
+#define sockaddr_unsized sockaddr
 #endif
 
 /*
