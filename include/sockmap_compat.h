@@ -49,6 +49,15 @@
 #endif
 
 /*
+ * AF_MCTP: 5.15 gave MCTP the address family number 45, part of the ABI;
+ * an older kernel makes no such socket, but the name of the number is the
+ * same (Kbuild looks for it in <linux/socket.h>).
+ */
+#ifndef SOCKMAP_HAVE_AF_MCTP
+#define AF_MCTP 45
+#endif
+
+/*
  * vfs_path_lookup() is exported by every supported kernel, but some (6.1)
  * declare it only in fs/internal.h, others (6.12) in <linux/namei.h>.
  * Kbuild looks for it in the public header; where it is missing, this is
@@ -74,6 +83,36 @@ struct sock;
 struct sock *unix_peer_get(struct sock *sk);
 long unix_inq_len(struct sock *sk);
 long unix_outq_len(struct sock *sk);
+#endif
+
+/*
+ * sock_from_file(file): 5.11 dropped its second argument, an errno for
+ * a file that is not a socket (the NULL return says as much).
+ */
+#ifndef SOCKMAP_HAVE_SOCK_FROM_FILE_1
+#include <linux/net.h>
+static inline struct socket *sockmap_sock_from_file(struct file *file)
+{
+	int err;
+
+	return sock_from_file(file, &err);
+}
+
+#define sock_from_file(file) sockmap_sock_from_file(file)
+#endif
+
+/*
+ * files_lookup_fd_locked(): 5.11 named the lookup of an fd under
+ * files->file_lock (Debian's 5.10 has it too, from the stable series);
+ * before, fcheck_files() did it, under either that lock or RCU.
+ */
+#ifndef SOCKMAP_HAVE_FILES_LOOKUP_FD_LOCKED
+#define files_lookup_fd_locked(files, fd) fcheck_files(files, fd)
+#endif
+
+/* tcp_snd_cwnd(): 5.18 wrapped tp->snd_cwnd in an accessor. */
+#ifndef SOCKMAP_HAVE_TCP_SND_CWND
+#define tcp_snd_cwnd(tp) ((tp)->snd_cwnd)
 #endif
 
 /*
@@ -110,6 +149,23 @@ sockmap_inet6_lookup_established(struct net *net, const struct in6_addr *saddr,
 }
 
 #define __inet6_lookup_established sockmap_inet6_lookup_established
+#endif
+
+/*
+ * find_ge_pid(): 5.10 does not export it (Kbuild looks for it in the
+ * kernel's Module.symvers). There, it is the same lookup in the pid
+ * namespace's IDR, under the caller's rcu_read_lock().
+ */
+#ifndef SOCKMAP_HAVE_EXPORT_FIND_GE_PID
+#include <linux/idr.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
+{
+	return idr_get_next(&ns->idr, &nr);
+}
+
+#define find_ge_pid(nr, ns) sockmap_find_ge_pid(nr, ns)
 #endif
 
 /*

@@ -15,7 +15,7 @@
 
 #include "sockmap.h"
 
-static const char * const sockmap_families[AF_MAX] = {
+static const char * const sockmap_families[] = {
 	[AF_UNSPEC]	= "UNSPEC",
 	[AF_UNIX]	= "UNIX",
 	[AF_INET]	= "INET",
