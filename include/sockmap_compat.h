@@ -7,7 +7,8 @@
  * kernel lacks it, it is backfilled here. Where it can, the difference is
  * decided by a SOCKMAP_HAVE_* probe that Kbuild runs against the kernel's
  * own headers (a stable kernel with a backport then gets the right code);
- * version numbers only fence the range sockmap was tested on.
+ * version numbers only fence the range sockmap supports. A kernel newer
+ * than the newest tested builds when its APIs allow, and Kbuild says so.
  *
  * A function whose arguments changed is backfilled by a sockmap_*() inline
  * that calls it the old way, and a macro of the function's own name that
@@ -20,11 +21,8 @@
 
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "sockmap needs Linux 6.1 or later (tested on Debian's 6.1 and 6.12)"
-#endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#error "sockmap is tested up to Linux 6.12: 6.13 changed the KUnit symbol namespace"
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "sockmap needs Linux 5.10 or later (tested on Debian's 5.10, 6.1, 6.12, 7.2 and 7.3)"
 #endif
 
 #include <linux/sched.h>
