@@ -14,7 +14,9 @@
  *
  * When Landlock is missing or disabled the command is not run: landlock
  * says so on stderr and exits 1, so a check that relies on the domain
- * fails instead of passing without one.
+ * fails instead of passing without one; or 77 when the kernel predates
+ * Landlock (5.13: no such system call), so that the check can say it does
+ * not apply to that kernel.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +47,10 @@ int main(int argc, char **argv)
 	}
 	abi = syscall(__NR_landlock_create_ruleset, NULL, 0,
 		      LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1 && errno == ENOSYS) {
+		fprintf(stderr, "landlock: this kernel predates Landlock (5.13)\n");
+		return 77;
+	}
 	if (abi < 1)
 		return fail("Landlock is unavailable (not built in, or not in lsm=)");
 	fd = syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
