@@ -3,21 +3,26 @@
  * sockmap_compat.h - the one place where kernel versions differ.
  *
  * Kbuild force-includes this header into every sockmap source file, so the
- * .c files are written against one API. Where it can, the difference is
+ * .c files are written against one API: the newest kernel's. Where an older
+ * kernel lacks it, it is backfilled here. Where it can, the difference is
  * decided by a SOCKMAP_HAVE_* probe that Kbuild runs against the kernel's
  * own headers (a stable kernel with a backport then gets the right code);
- * version numbers only fence the range sockmap was tested on.
+ * version numbers only fence the range sockmap supports. A kernel newer
+ * than the newest tested builds when its APIs allow, and Kbuild says so.
+ *
+ * A function whose arguments changed is backfilled by a sockmap_*() inline
+ * that calls it the old way, and a macro of the function's own name that
+ * stands for the inline. Both come after the kernel's header that declares
+ * the function (included here for that reason, on the kernels that need
+ * it), which the macro thus leaves alone.
  */
 #ifndef SOCKMAP_COMPAT_H
 #define SOCKMAP_COMPAT_H
 
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "sockmap needs Linux 6.1 or later (tested on Debian's 6.1 and 6.12)"
-#endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#error "sockmap is tested up to Linux 6.12: 6.13 changed the KUnit symbol namespace"
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "sockmap needs Linux 5.10 or later (tested on Debian's 5.10, 6.1, 6.12, 7.2 and 7.3)"
 #endif
 
 #include <linux/sched.h>
@@ -30,6 +35,24 @@
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
+#endif
+
+/*
+ * hex_asc[] and friends: after 6.1 they moved to <linux/hex.h>, which
+ * <linux/kernel.h> includes in 6.12 but no longer in 7.2 (Kbuild looks
+ * for the file).
+ */
+#ifdef SOCKMAP_HAVE_LINUX_HEX
+#include <linux/hex.h>
+#endif
+
+/*
+ * AF_MCTP: 5.15 gave MCTP the address family number 45, part of the ABI;
+ * an older kernel makes no such socket, but the name of the number is the
+ * same (Kbuild looks for it in <linux/socket.h>).
+ */
+#ifndef SOCKMAP_HAVE_AF_MCTP
+#define AF_MCTP 45
 #endif
 
 /*
@@ -47,10 +70,137 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 #endif
 
 /*
+ * unix_peer_get(), unix_inq_len() and unix_outq_len() are exported by every
+ * supported kernel, but after 6.12 their declarations moved from
+ * <net/af_unix.h> to net/unix/af_unix.h, which is not installed. Kbuild
+ * looks for them in the public header; where they are missing, these are
+ * their prototypes.
+ */
+#ifndef SOCKMAP_HAVE_UNIX_PEER_GET_DECL
+struct sock;
+struct sock *unix_peer_get(struct sock *sk);
+long unix_inq_len(struct sock *sk);
+long unix_outq_len(struct sock *sk);
+#endif
+
+/*
+ * sock_from_file(file): 5.11 dropped its second argument, an errno for
+ * a file that is not a socket (the NULL return says as much).
+ */
+#ifndef SOCKMAP_HAVE_SOCK_FROM_FILE_1
+#include <linux/net.h>
+static inline struct socket *sockmap_sock_from_file(struct file *file)
+{
+	int err;
+
+	return sock_from_file(file, &err);
+}
+
+#define sock_from_file(file) sockmap_sock_from_file(file)
+#endif
+
+/*
+ * files_lookup_fd_locked(): 5.11 named the lookup of an fd under
+ * files->file_lock (Debian's 5.10 has it too, from the stable series);
+ * before, fcheck_files() did it, under either that lock or RCU.
+ */
+#ifndef SOCKMAP_HAVE_FILES_LOOKUP_FD_LOCKED
+#define files_lookup_fd_locked(files, fd) fcheck_files(files, fd)
+#endif
+
+/* tcp_snd_cwnd(): 5.18 wrapped tp->snd_cwnd in an accessor. */
+#ifndef SOCKMAP_HAVE_TCP_SND_CWND
+#define tcp_snd_cwnd(tp) ((tp)->snd_cwnd)
+#endif
+
+/*
+ * __inet_lookup_established() and __inet6_lookup_established(): after
+ * DCCP, their other user, was removed, they look in TCP's established hash
+ * of @net (7.2 and 7.3 do); before, the caller named the hash table. Every
+ * supported kernel keeps TCP's in net->ipv4.tcp_death_row.hashinfo (per
+ * network namespace since 6.1, the global tcp_hashinfo before).
+ */
+#ifndef SOCKMAP_HAVE_INET_LOOKUP_ESTABLISHED_NET
+#include <net/inet_hashtables.h>
+static inline struct sock *
+sockmap_inet_lookup_established(struct net *net, const __be32 saddr,
+				const __be16 sport, const __be32 daddr,
+				const u16 hnum, const int dif, const int sdif)
+{
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					 saddr, sport, daddr, hnum, dif, sdif);
+}
+
+#define __inet_lookup_established sockmap_inet_lookup_established
+#endif
+#if !defined(SOCKMAP_HAVE_INET6_LOOKUP_ESTABLISHED_NET) && IS_ENABLED(CONFIG_IPV6)
+#include <net/inet6_hashtables.h>
+static inline struct sock *
+sockmap_inet6_lookup_established(struct net *net, const struct in6_addr *saddr,
+				 const __be16 sport,
+				 const struct in6_addr *daddr,
+				 const u16 hnum, const int dif, const int sdif)
+{
+	return __inet6_lookup_established(net,
+					  net->ipv4.tcp_death_row.hashinfo,
+					  saddr, sport, daddr, hnum, dif, sdif);
+}
+
+#define __inet6_lookup_established sockmap_inet6_lookup_established
+#endif
+
+/*
+ * find_ge_pid(): 5.10 does not export it (Kbuild looks for it in the
+ * kernel's Module.symvers). There, it is the same lookup in the pid
+ * namespace's IDR, under the caller's rcu_read_lock().
+ */
+#ifndef SOCKMAP_HAVE_EXPORT_FIND_GE_PID
+#include <linux/idr.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
+{
+	return idr_get_next(&ns->idr, &nr);
+}
+
+#define find_ge_pid(nr, ns) sockmap_find_ge_pid(nr, ns)
+#endif
+
+/*
+ * kernel_bind() and kernel_connect(), which only the KUnit suite calls, take
+ * a struct sockaddr_unsized after 6.12 (7.2 and 7.3 do); before, a struct
+ * sockaddr, which the name then stands for (Kbuild looks for the struct in
+ * <linux/socket.h>).
+ */
+#ifndef SOCKMAP_HAVE_SOCKADDR_UNSIZED
+#define sockaddr_unsized sockaddr
+#endif
+
+/*
  * The KUnit suite reaches sockmap's static helpers through symbols
  * exported into this namespace (<kunit/visibility.h>). Up to 6.12 the
- * namespace is a bare identifier; 6.13 made it a string.
+ * namespace is a bare identifier; 6.13 made it a string (Kbuild looks at
+ * MODULE_IMPORT_NS()).
  */
+#ifdef SOCKMAP_HAVE_MODULE_IMPORT_NS_STRING
+#define SOCKMAP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
 #define SOCKMAP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+/*
+ * EXPORT_SYMBOL_IF_KUNIT(): <kunit/visibility.h> came with 6.2 (and 6.1.y);
+ * where the file is missing (5.10), what it defines, in the namespace's
+ * form of those kernels.
+ */
+#ifdef SOCKMAP_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define VISIBLE_IF_KUNIT static
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
 
 #endif /* SOCKMAP_COMPAT_H */

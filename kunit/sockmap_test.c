@@ -242,7 +242,7 @@ static void sockmap_test_bind(struct kunit *test, struct file *file,
 	int len = sockmap_test_addr(test, family, addr, port, &ss);
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(file),
-					  (struct sockaddr *)&ss, len), 0);
+					  (struct sockaddr_unsized *)&ss, len), 0);
 }
 
 static void sockmap_test_connect(struct kunit *test, struct file *file,
@@ -252,7 +252,7 @@ static void sockmap_test_connect(struct kunit *test, struct file *file,
 	int len = sockmap_test_addr(test, family, addr, port, &ss);
 
 	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(file),
-					     (struct sockaddr *)&ss, len, 0), 0);
+					     (struct sockaddr_unsized *)&ss, len, 0), 0);
 }
 
 /* The local port of an INET or INET6 socket, from getsockname(). */
@@ -1253,11 +1253,11 @@ static void sockmap_test_unix_named_rows(struct kunit *test)
 	memcpy(sun.sun_path, name, sizeof(name) - 1);
 	listener = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(listener),
-					  (struct sockaddr *)&sun, len), 0);
+					  (struct sockaddr_unsized *)&sun, len), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 3), 0);
 	client = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(client),
-					     (struct sockaddr *)&sun, len, 0),
+					     (struct sockaddr_unsized *)&sun, len, 0),
 			0);
 
 	/* Act */
@@ -1332,11 +1332,11 @@ static void sockmap_test_unix_longest_names(struct kunit *test)
 	a = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
 	b = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(a),
-					  (struct sockaddr *)&sun[0], len), 0);
+					  (struct sockaddr_unsized *)&sun[0], len), 0);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(b),
-					  (struct sockaddr *)&sun[1], len), 0);
+					  (struct sockaddr_unsized *)&sun[1], len), 0);
 	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(a),
-					     (struct sockaddr *)&sun[1], len, 0),
+					     (struct sockaddr_unsized *)&sun[1], len, 0),
 			0);
 
 	/* Act */
@@ -1364,7 +1364,7 @@ static void sockmap_test_netlink_row(struct kunit *test)
 	/* Arrange */
 	file = sockmap_test_socket(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(file),
-					  (struct sockaddr *)&snl,
+					  (struct sockaddr_unsized *)&snl,
 					  sizeof(snl)), 0);
 
 	/* Act */
@@ -1404,7 +1404,7 @@ static void sockmap_test_packet_rows(struct kunit *test)
 	lo = sockmap_test_socket(test, AF_PACKET, SOCK_DGRAM,
 				 (__force u16)htons(ETH_P_IP));
 	KUNIT_ASSERT_EQ(test, kernel_bind(sockmap_test_sock(lo),
-					  (struct sockaddr *)&sll,
+					  (struct sockaddr_unsized *)&sll,
 					  sizeof(sll)), 0);
 
 	/* Act */

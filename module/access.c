@@ -50,6 +50,7 @@
 
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/pid.h>
@@ -80,6 +81,16 @@ static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 			      LOOKUP_FOLLOW, &ns);
 	if (err)	/* -ENOENT, -EPERM, -EACCES: not for this reader */
 		return false;
+	/*
+	 * Allowed, the walk ends on nsfs. Some kernels (Debian's 5.10) say
+	 * no without an error: their proc_ns_get_link() returns ERR_PTR(0)
+	 * when ptrace_may_access() fails, and the walk then ends where it
+	 * stood, in the procfs directory TID/ns. Where it ended decides.
+	 */
+	if (ns.dentry->d_sb->s_magic != NSFS_MAGIC) {
+		path_put(&ns);
+		return false;
+	}
 	sockmap_reader_put(r);
 	r->ns_path = ns;
 	return true;

@@ -13,7 +13,6 @@
 #include <linux/un.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 

@@ -17,7 +17,6 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 

@@ -41,7 +41,6 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/xarray.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 

@@ -12,12 +12,11 @@
 #include <linux/netlink.h>
 #include <linux/socket.h>
 #include <net/tcp_states.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 #include "sockmap_row.h"
 
-static const char * const sockmap_families[AF_MAX] = {
+static const char * const sockmap_families[] = {
 	[AF_UNSPEC]	= "UNSPEC",
 	[AF_UNIX]	= "UNIX",
 	[AF_INET]	= "INET",

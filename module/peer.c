@@ -53,7 +53,6 @@ unsigned long sockmap_sock_ino(struct sock *sk)
  */
 static struct sock *sockmap_lookup_reverse(struct sock *sk)
 {
-	struct inet_hashinfo *hinfo = tcp_or_dccp_get_hashinfo(sk);
 	const struct inet_sock *inet = inet_sk(sk);
 	int dif = READ_ONCE(sk->sk_bound_dev_if);
 	struct net *net = sock_net(sk);
@@ -63,8 +62,7 @@ static struct sock *sockmap_lookup_reverse(struct sock *sk)
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6 &&
 	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
-		peer = __inet6_lookup_established(net, hinfo,
-						  &sk->sk_v6_rcv_saddr,
+		peer = __inet6_lookup_established(net, &sk->sk_v6_rcv_saddr,
 						  inet->inet_sport,
 						  &sk->sk_v6_daddr,
 						  ntohs(inet->inet_dport),
@@ -74,7 +72,7 @@ static struct sock *sockmap_lookup_reverse(struct sock *sk)
 	}
 #endif
 	/* IPv4, and IPv6 sockets talking to v4-mapped addresses. */
-	peer = __inet_lookup_established(net, hinfo, inet->inet_rcv_saddr,
+	peer = __inet_lookup_established(net, inet->inet_rcv_saddr,
 					 inet->inet_sport, inet->inet_daddr,
 					 ntohs(inet->inet_dport), dif, 0);
 	rcu_read_unlock();

@@ -9,7 +9,6 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
-#include <kunit/visibility.h>
 
 #include "sockmap.h"
 #include "sockmap_row.h"

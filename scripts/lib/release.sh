@@ -205,6 +205,27 @@ kernel_headers_install() {
 	release_apt "$root" "$suite" install -y --no-install-recommends \
 		"linux-headers-$rel" make >&2 ||
 		die "cannot install linux-headers-$rel in the $(release_of "$suite") root"
+	release_prune_kernels "$root" "$rel"
+}
+
+# release_prune_kernels ROOT REL - purge from ROOT the headers and images of
+# kernels that apt has moved on from (an older ABI of the same series),
+# so that DKMS does not build for them too. Kept: REL, and the kernels of
+# the other series of ROOT's release (bookworm has 6.1 and 6.12).
+release_prune_kernels() {
+	local root=$1 rel=$2 series status pkg old=()
+	series=$(echo "$rel" | cut -d. -f1,2)
+	while read -r status pkg; do
+		[ "$status" = ii ] || continue
+		case $pkg in
+		*"-${rel%-amd64}" | *"-${rel%-amd64}-"*) ;;	# REL's own, -common too
+		linux-headers-"$series".* | linux-image-"$series".*) old+=("$pkg") ;;
+		esac
+	done < <(release_run "$root" dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' \
+		'linux-headers-*' 'linux-image-*' 2>/dev/null)
+	[ ${#old[@]} -eq 0 ] && return 0
+	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge \
+		-y -q "${old[@]}" >&2 || log "cannot purge ${old[*]} in $root"
 }
 
 # kernel_image_fetch ROOT SUITE REL DIR - download (never install) the
