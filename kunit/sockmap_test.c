@@ -1019,23 +1019,35 @@ static void sockmap_test_tcp_rows(struct kunit *test)
 	EXPECT_FIELD(test, row, F_RXQ, "0");
 }
 
-/* The documents' scenario: the client says hello, the server has not read. */
-static void sockmap_test_tcp_queues(struct kunit *test)
+/*
+ * A TCP connection over IPv4 loopback: *@client, connected to a listener
+ * (backlog 1), and *@server, the connection that listener accepted.
+ */
+static void sockmap_test_tcp_pair(struct kunit *test, struct file **client,
+				  struct file **server)
 {
-	static const char hello[] = "hello i am client";
-	struct file *listener, *client, *server;
-	struct sockmap_test_row *row;
-	const struct tcp_sock *ctp, *stp;
+	struct file *listener;
 	u16 port;
 
-	/* Arrange */
 	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
 	port = sockmap_test_port(test, listener);
-	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
-	server = sockmap_test_accept(test, listener);
+	*client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, *client, AF_INET, "127.0.0.1", port);
+	*server = sockmap_test_accept(test, listener);
+}
+
+/* The documents' scenario: the client says hello, the server has not read. */
+static void sockmap_test_tcp_queues(struct kunit *test)
+{
+	static const char hello[] = "hello i am client";
+	struct sockmap_test_row *row;
+	const struct tcp_sock *ctp, *stp;
+	struct file *client, *server;
+
+	/* Arrange */
+	sockmap_test_tcp_pair(test, &client, &server);
 	sockmap_test_send(test, client, hello);
 	stp = tcp_sk(sockmap_test_sk(server));
 	ctp = tcp_sk(sockmap_test_sk(client));
@@ -1058,6 +1070,79 @@ static void sockmap_test_tcp_queues(struct kunit *test)
 	EXPECT_FIELD(test, row, F_RXQ, "0");
 	EXPECT_FIELD(test, row, F_TXQ, "0");
 	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(client));
+}
+
+/*
+ * Rows of @file, @n times: the socket at its other end, @peer, has as many
+ * references afterwards as before. A reference the peer lookup takes and
+ * does not drop would add @n; a TCP timer may take or drop one meanwhile,
+ * hence the margin of 2.
+ */
+static void sockmap_test_expect_peer_refs_kept(struct kunit *test,
+					       struct file *file,
+					       struct sock *peer, int n)
+{
+	int before = refcount_read(&peer->sk_refcnt), i;
+
+	for (i = 0; i < n; i++)
+		sockmap_test_render(test, file);
+	KUNIT_EXPECT_LE_MSG(test, refcount_read(&peer->sk_refcnt), before + 2,
+			    "the peer's sk_refcnt, %d before %d rows of the other end",
+			    before, n);
+}
+
+/* Finding the other end, TCP's or UNIX's, takes no lasting reference. */
+static void sockmap_test_peer_refs(struct kunit *test)
+{
+	struct file *client, *server, *a, *b;
+
+	/* Arrange: a TCP connection and a UNIX socket pair */
+	sockmap_test_tcp_pair(test, &client, &server);
+	a = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	b = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
+	sockmap_test_socketpair(test, a, b);
+
+	/* Act and assert */
+	sockmap_test_expect_peer_refs_kept(test, client,
+					   sockmap_test_sk(server), 8);
+	sockmap_test_expect_peer_refs_kept(test, server,
+					   sockmap_test_sk(client), 8);
+	sockmap_test_expect_peer_refs_kept(test, a, sockmap_test_sk(b), 8);
+	sockmap_test_expect_peer_refs_kept(test, b, sockmap_test_sk(a), 8);
+}
+
+/*
+ * The server closes first: the client, in CLOSE_WAIT, is still in the
+ * established hash, and the lookup of its other end finds what the server
+ * left there, a TIME_WAIT socket (inet_timewait_sock, in its FIN_WAIT2
+ * substate): no file, no inode, and not a struct sock to read fields of.
+ */
+static void sockmap_test_tcp_peer_closed(struct kunit *test)
+{
+	struct sockmap_test_row *row;
+	struct file *client, *server;
+	struct sock *sk;
+	bool closed;
+
+	/* Arrange */
+	sockmap_test_tcp_pair(test, &client, &server);
+	/* Close the server's end; tcp_time_wait() ends in tcp_done(): CLOSE */
+	sk = sockmap_test_sk(server);
+	sock_hold(sk);
+	kunit_release_action(test, sockmap_test_fput, server);
+	closed = sockmap_test_wait(READ_ONCE(sk->sk_state) == TCP_CLOSE);
+	sock_put(sk);
+	KUNIT_ASSERT_TRUE_MSG(test, closed, "the server's end did not close");
+	sk = sockmap_test_sk(client);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(sk->sk_state) ==
+						  TCP_CLOSE_WAIT));
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: no other end with an inode */
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE_WAIT");
+	EXPECT_FIELD(test, row, F_PEER, "-");
 }
 
 /*
@@ -1831,6 +1916,8 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE_PARAM(sockmap_test_escape, sockmap_escape_gen_params),
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
+	KUNIT_CASE(sockmap_test_peer_refs),
+	KUNIT_CASE(sockmap_test_tcp_peer_closed),
 	KUNIT_CASE(sockmap_test_udp_rows),
 	KUNIT_CASE(sockmap_test_unix_pair_rows),
 	KUNIT_CASE(sockmap_test_unix_named_rows),

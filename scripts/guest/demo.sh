@@ -15,13 +15,14 @@ set -eu
 
 PORT=22222
 UDP_PORT=22223
+USER_PORT=22224
 ECHO=/workload/echo
 MODE=${demo_mode:-show}
 
 cleanup() {
-	kill "$SERVER" "$CLIENT" "$PAIR" "$UDP" 2>/dev/null || true
+	kill "$SERVER" "$CLIENT" "$PAIR" "$UDP" $USER_UDP 2>/dev/null || true
 }
-SERVER='' CLIENT='' PAIR='' UDP=''
+SERVER='' CLIENT='' PAIR='' UDP='' USER_UDP=''
 trap cleanup EXIT
 
 # wait_for SECONDS WHAT CMD... - poll CMD every 0.1 s until it succeeds.
@@ -165,6 +166,11 @@ cols() {
 	}'
 }
 
+# words - stdin's lines as one line of words.
+words() {
+	tr '\n' ' ' | sed 's/ $//'
+}
+
 # ss_unix_peer INODE - the peer inode ss -x reports for a UNIX socket.
 ss_unix_peer() {
 	awk -v inode="$1" '$6 == inode { print $8 }' /tmp/ss_x.txt
@@ -237,6 +243,23 @@ expect "UDP row" "$(cols "$UDP" "$UFD" 4 7 8 9 10 11 12 15 16 17 18 20)" \
 expect "UDP STATE LOCAL REMOTE UID SOCK = /proc/net/udp" \
 	"$(cols "$UDP" "$UFD" 10 11 12 19 5)" \
 	"$(net_truth /tmp/net_udp.txt "$UDP_INODE" | cut -d' ' -f1-5)"
+
+# Who may see what: a reader of uid 1000 sees the rows of its own
+# process, whose fds it may readlink, and no row of root's processes.
+# shellcheck disable=SC2016 # su's shell expands "$0" "$@"
+su -s /bin/sh -c 'exec "$0" "$@"' -- user $ECHO udp 127.0.0.1 $USER_PORT \
+	>/tmp/user_udp.log 2>&1 &
+USER_UDP=$!
+wait_for 20 "uid 1000's UDP socket" grep -q . /tmp/user_udp.log
+su -s /bin/sh -c 'cat /proc/sockmap' user >/tmp/sockmap.user || true
+expect "uid 1000 sees the rows of its own process (pid $USER_UDP)" \
+	"$(awk -v pid="$USER_UDP" 'NR > 1 && $1 == pid { print $3 ":" $4 }' \
+		/tmp/sockmap.user | words)" \
+	"$(for fd in $(socket_fds "$USER_UDP"); do
+		echo "$fd:$(fd_inode "$USER_UDP" "$fd")"; done | words)"
+expect "uid 1000 sees no row of root's processes" \
+	"$(awk -v pid="$USER_UDP" 'NR > 1 && $1 != pid { print $1 }' \
+		/tmp/sockmap.user | sort -u | words)" ""
 
 echo "@@check-end@@"
 [ "$FAILED" -eq 0 ]
