@@ -98,11 +98,14 @@ start_farm() {
 	# shellcheck disable=SC2046 # N, or N and P
 	/bench/sockfarm $(echo "$1" | tr @ ' ') >/tmp/farm.out 2>&1 &
 	FARM=$!
-	ticks=6000
+	# 600 s per 100,000 sockets, at least 600 s.
+	secs=$(((${1%@*} + 99999) / 100000))
+	secs=$((secs * 600))
+	ticks=$((secs * 10))
 	until grep -q '^sockfarm ready' /tmp/farm.out; do
 		kill -0 "$FARM" 2>/dev/null || die "sockfarm $1 died: $(cat /tmp/farm.out)"
 		ticks=$((ticks - 1))
-		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after 600 s"
+		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after $secs s"
 		sleep 0.1
 	done
 }
