@@ -110,7 +110,8 @@ def report(info, rows, times, mem, checks, stopped):
                f"{info.get('cpus', '?')} vCPUs, {int(info.get('memory_kB', 0)) // 1024} MiB; "
                f"host: {info.get('host_cpu', '?')} ({info.get('host_cpus', '?')} cores). "
                f"Tools: {info.get('ss', 'ss')}, lsof {info.get('lsof', '?')}, "
-               f"{info.get('lsfd', 'lsfd ?')}, {info.get('bpftool', 'bpftool ?')}, busybox cat. "
+               + "".join(f"{info[k]}, " for k in ("lsfd", "bpftool") if k in info)
+               + "busybox cat. "
                f"Guest clocksource {info.get('clocksource', '?')}; kernel.kptr_restrict=1, "
                f"read as root. Whole run: {info.get('runtime_s', '?')} s."
                + (f" A tool's run longer than {info['limit_s']} s was stopped: "
