@@ -156,7 +156,8 @@ def report(info, rows, times, mem, checks, stopped):
 
         def ratio(a, b):
             if (n, a) in stopped and (n, b) in med:
-                return f"> {stopped[n, a] * 1e6 / med[n, b]:.0f}×"
+                # A lower bound: rounded down, never up.
+                return f"> {int(stopped[n, a] * 1e7 / med[n, b]) / 10:.1f}×"
             return f"{med[n, a] / med[n, b]:.2f}×" if (n, a) in med and (n, b) in med else "-"
 
         def row_cost(t, r):
