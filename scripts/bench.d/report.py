@@ -269,7 +269,9 @@ def plot(runs, path):
                         markersize=7, linestyle="none")
         for n in seen:
             if (n, t) in stops:
-                ax.plot([n.n], [stops[n, t]], marker="^" if n.procs is None else "s",
+                # Side by side, not on top of each other: all stop at the limit.
+                ax.plot([n.n * 1.06 ** (i - 3)], [stops[n, t]],
+                        marker="^" if n.procs is None else "s",
                         color=c, markersize=9, markerfacecolor="none",
                         linestyle="none")
     if other:
