@@ -9,19 +9,26 @@
 #	rows N TOOL LINES BYTES		what one run of TOOL printed
 #	time N TOOL us T		wall time of one run (µs); "exec" is
 #					`true`, the cost of fork+exec alone
+#	stopped N TOOL SECS		TOOL ran longer than SECS and was
+#					killed; it is not run again at this N
 #	mem N memprobe ...		/bench/memprobe /proc/sockmap
+#
+# N is a number of sockets, in N/100 processes, or N@P: N sockets in P
+# processes (500000@1: one process holding 500,000 fds).
 #
 # Options come from the kernel command line (scripts/bench sets them):
 #	bench_sizes=1000,10000,100000	the values of N
 #	bench_reps=5			rounds, each timing every tool once
-#	bench_slow_reps=3		... of which ss and lsof join only this
+#	bench_slow_reps=3		... of which ss, lsof and lsfd join only this
 #					many when N >= 100000
-#	bench_tools=sockmap,procnet,copy,ss,lsof	which tools to time
+#	bench_tools=sockmap,procnet,copy,bpf,ss,lsof,lsfd	which tools to time
+#	bench_limit=SECS		stop a run of a tool after SECS (0: never)
 #	bench_ablate=NAME,...		at the largest N, also time
 #					/bench/ablate/NAME.ko (sockmap with one
 #					part taken out) in every round, as the
 #					tool "ablate-NAME"
 #	bench_profile=0|1		1: also profile one read of /proc/sockmap
+#					(and of the BPF iterator, if timed)
 #					at the largest N with perf (between
 #					"@@profile-begin@@" and "@@profile-end@@")
 #	bench_compare=0|1		1: time nothing; instead, for each N (plus
@@ -42,11 +49,16 @@ PROFILE=${bench_profile:-0}
 COMPARE=${bench_compare:-0}
 ABLATE=$(echo "${bench_ablate:-}" | tr , ' ')
 LAST=$(echo "$SIZES" | awk '{ print $NF }')
+LIMIT=${bench_limit:-0}
 FARM=
 ZOO=
 
 # The commands under test, as a person would type them.
-TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,ss,lsof}" | tr , ' ')
+TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,bpf,ss,lsof,lsfd}" | tr , ' ')
+# lsfd is util-linux's newest (Debian unstable's), with its own C library
+# under /sid, started through that library's loader.
+SID=/sid/usr/lib/x86_64-linux-gnu
+LSFD="$SID/ld-linux-x86-64.so.2 --library-path $SID /sid/usr/bin/lsfd"
 cmd_of() {
 	case $1 in
 	sockmap | ablate-*) echo "cat /proc/sockmap" ;;
@@ -55,6 +67,12 @@ cmd_of() {
 	exec) echo "true" ;;
 	ss) echo "ss -tuxanp" ;;
 	lsof) echo "lsof -nP -i -U" ;;
+	# Every TCP, UDP and UNIX socket fd (lsfd's TYPE: TCP, TCPv6, UDP,
+	# UDPv6, UNIX-STREAM, ...), with its default columns, whose NAME
+	# decodes the endpoints: state=established laddr=... raddr=...
+	lsfd) echo "$LSFD -Q TYPE=~\"^(TCP|UDP|UNIX)\"" ;;
+	# The BPF iterator scripts/bench.d/bpf/sockiter.bpf.c, pinned below.
+	bpf) echo "cat /sys/fs/bpf/sockiter" ;;
 	esac
 }
 
@@ -73,37 +91,70 @@ die() {
 	exit 1
 }
 
-# start_farm N - run sockfarm N in the background until all are open.
+# start_farm N[@P] - run sockfarm N [P] in the background until all are
+# open.
 start_farm() {
 	: >/tmp/farm.out
-	/bench/sockfarm "$1" >/tmp/farm.out 2>&1 &
+	# shellcheck disable=SC2046 # N, or N and P
+	/bench/sockfarm $(echo "$1" | tr @ ' ') >/tmp/farm.out 2>&1 &
 	FARM=$!
-	ticks=6000
+	# 600 s per 100,000 sockets, at least 600 s.
+	secs=$(((${1%@*} + 99999) / 100000))
+	secs=$((secs * 600))
+	ticks=$((secs * 10))
 	until grep -q '^sockfarm ready' /tmp/farm.out; do
 		kill -0 "$FARM" 2>/dev/null || die "sockfarm $1 died: $(cat /tmp/farm.out)"
 		ticks=$((ticks - 1))
-		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after 600 s"
+		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after $secs s"
 		sleep 0.1
 	done
 }
 
-# timed N TOOL - time one run of TOOL's command and print its line.
-timed() {
-	cmd=$(cmd_of "$2")
-	# shellcheck disable=SC2086 # the command is a list of words
-	if ! out=$(/bench/timeit 1 $cmd 2>/tmp/timeit.err); then
-		head -n 5 /tmp/timeit.err
-		die "timing $cmd failed"
-	fi
-	echo "time $1 $2 $out"
+# stopped N TOOL - whether TOOL was stopped at N (and is not run again).
+stopped() {
+	grep -qx "$1 $2" /tmp/stopped 2>/dev/null
 }
 
-# rows N TOOL - run TOOL once (a warm-up) and print how much it printed.
+# stop N TOOL - TOOL ran longer than LIMIT at N: say so, run it no more.
+stop() {
+	echo "$1 $2" >>/tmp/stopped
+	echo "stopped $1 $2 $LIMIT"
+}
+
+# timed N TOOL - time one run of TOOL's command and print its line.
+timed() {
+	stopped "$1" "$2" && return 0
+	cmd=$(cmd_of "$2")
+	rc=0
+	# shellcheck disable=SC2086 # the command is a list of words
+	out=$(/bench/timeit -l "$LIMIT" 1 $cmd 2>/tmp/timeit.err) || rc=$?
+	case $rc in
+	0) echo "time $1 $2 $out" ;;
+	3) stop "$1" "$2" ;;
+	*)
+		head -n 5 /tmp/timeit.err
+		die "timing $cmd failed"
+		;;
+	esac
+}
+
+# rows N TOOL - run TOOL once (a warm-up) and print how much it printed;
+# with a LIMIT, a TOOL that runs longer is stopped (and not timed).
 rows() {
 	cmd=$(cmd_of "$2")
-	# shellcheck disable=SC2086
-	$cmd >/tmp/out.txt 2>/dev/null || die "$cmd failed"
-	echo "rows $1 $2 $(wc -l </tmp/out.txt) $(wc -c </tmp/out.txt)"
+	rc=0
+	if [ "$LIMIT" -gt 0 ]; then
+		# shellcheck disable=SC2086
+		timeout -s KILL "$LIMIT" $cmd >/tmp/out.txt 2>/dev/null || rc=$?
+	else
+		# shellcheck disable=SC2086
+		$cmd >/tmp/out.txt 2>/dev/null || rc=$?
+	fi
+	case $rc in
+	0) echo "rows $1 $2 $(wc -l </tmp/out.txt) $(wc -c </tmp/out.txt)" ;;
+	137) stop "$1" "$2" ;;
+	*) die "$cmd failed (status $rc)" ;;
+	esac
 }
 
 # check_rows N - every socket of the farm has its row in /proc/sockmap,
@@ -118,7 +169,7 @@ check_rows() {
 		want=$((want + fds))
 	done
 	got=$(awk '$2 == "sockfarm"' /tmp/sockmap.saved | wc -l)
-	[ "$want" -ge "$1" ] || die "/proc/PID/fd shows $want farm sockets, want >= $1"
+	[ "$want" -ge "${1%@*}" ] || die "/proc/PID/fd shows $want farm sockets, want >= ${1%@*}"
 	[ "$got" -eq "$want" ] || die "/proc/sockmap has $got farm rows, /proc/PID/fd $want"
 	echo "check $1 farm_sockets=$want sockmap_rows=$got"
 }
@@ -178,10 +229,12 @@ ablations() {
 	done
 }
 
-profile() {
-	echo "@@profile-begin@@"
+# profile_one TOOL - perf of one run of TOOL's command.
+profile_one() {
+	echo "==== $1: $(cmd_of "$1")"
+	# shellcheck disable=SC2046 # the command is a list of words
 	perf record -q -e cpu-clock -F 10000 -g -o /tmp/perf.data \
-		cat /proc/sockmap >/dev/null 2>/tmp/perf.err ||
+		$(cmd_of "$1") >/dev/null 2>/tmp/perf.err ||
 		{ cat /tmp/perf.err; die "perf record failed"; }
 	echo "== self time, by symbol"
 	perf report -i /tmp/perf.data --stdio --no-children --sort symbol \
@@ -189,11 +242,27 @@ profile() {
 	echo "== with children, by symbol"
 	perf report -i /tmp/perf.data --stdio --children --sort symbol \
 		--percent-limit 3 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+}
+
+# profile - perf of one read of /proc/sockmap, and of the BPF iterator.
+profile() {
+	echo "@@profile-begin@@"
+	profile_one sockmap
+	case " $TOOLS " in *" bpf "*) profile_one bpf ;; esac
 	echo "@@profile-end@@"
 }
 
 # The system can hold this many open files and sockets.
 sysctl -qw fs.file-max=4000000 fs.nr_open=1100000
+# The BPF iterator: pinned once, then read like a file.
+case " $TOOLS " in
+*" bpf "*)
+	mkdir -p /sys/fs/bpf
+	mount -t bpf bpf /sys/fs/bpf || die "cannot mount the bpf filesystem"
+	bpftool iter pin /bench/sockiter.bpf.o /sys/fs/bpf/sockiter 2>/tmp/bpf.err ||
+		{ head -n 60 /tmp/bpf.err; die "bpftool iter pin sockiter.bpf.o failed"; }
+	;;
+esac
 # %pK prints real addresses to root, as on a hardened host (and as the
 # /proc/net files do at the same setting).
 sysctl -qw kernel.kptr_restrict=1
@@ -206,6 +275,9 @@ echo "info memory_kB $(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 echo "info clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "info ss $(ss -V 2>&1 | head -n 1)"
 echo "info lsof $(lsof -v 2>&1 | sed -n 's/^ *revision: *//p' | head -n 1)"
+case " $TOOLS " in *" lsfd "*) echo "info lsfd $($LSFD --version)" ;; esac
+case " $TOOLS " in *" bpf "*) echo "info bpftool $(bpftool version | head -n 1)" ;; esac
+echo "info limit_s $LIMIT"
 
 for n in $SIZES; do
 	start_farm "$n"
@@ -218,6 +290,11 @@ for n in $SIZES; do
 	check_rows "$n"
 	for tool in $TOOLS; do
 		rows "$n" "$tool"
+		# The iterator must see every socket sockmap sees, no more.
+		if [ "$tool" = bpf ] && ! stopped "$n" bpf; then
+			[ "$(wc -l </tmp/out.txt)" = "$(wc -l </tmp/sockmap.saved)" ] ||
+				die "the BPF iterator printed $(wc -l </tmp/out.txt) lines, sockmap $(wc -l </tmp/sockmap.saved)"
+		fi
 	done
 	[ "$n" = "$LAST" ] && ablations "$n"
 	# Round after round, each tool once: a change in the host's load
@@ -226,7 +303,7 @@ for n in $SIZES; do
 		timed "$n" exec
 		for tool in $TOOLS; do
 			case $tool in
-			ss | lsof) [ "$n" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
+			ss | lsof | lsfd) [ "${n%@*}" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
 			esac
 			timed "$n" "$tool"
 		done

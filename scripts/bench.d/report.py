@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """report.py - turn the benchmark guest's lines into tables and a plot.
 
-    report.py BENCH.TXT RESULTS.MD PLOT.PNG
+    report.py RESULTS.MD PLOT.PNG BENCH.TXT [OTHER.TXT ...]
 
 BENCH.TXT holds what scripts/bench.d/guest.sh printed (plus the host's
-"info" lines). Prints the tables, writes PLOT.PNG (time against N, log-log,
-one line per tool) and rewrites the part of RESULTS.MD between the
-"<!-- bench:begin -->" and "<!-- bench:end -->" markers, keeping the rest
-(the profile notes written by hand).
+"info" lines, among them "info run NAME": main, or scale for
+`scripts/bench --scale`). Prints the tables and rewrites the part of
+RESULTS.MD between the "<!-- bench:begin -->" and "<!-- bench:end -->"
+markers (for a run other than main, "<!-- bench-NAME:begin -->" ...),
+keeping the rest (the notes written by hand). Writes PLOT.PNG (time against
+N, log-log, one line per tool) from BENCH.TXT and the other runs' OTHER.TXT
+(bench/raw/*.txt): a size that BENCH.TXT has is taken from it.
+
+A size is N (N sockets in N/100 processes) or N@P (in P processes). A tool
+that a run stopped at its time limit is shown as "> LIMIT s".
 """
 
 import statistics
@@ -25,15 +31,44 @@ TOOLS = [
     ("sockmap", "cat /proc/sockmap"),
     ("procnet", "cat /proc/net/{tcp,tcp6,udp,udp6,unix} (floor)"),
     ("copy", "cat of a saved copy on tmpfs"),
+    ("bpf", "cat /sys/fs/bpf/sockiter (BPF iter/task_file)"),
     ("ss", "ss -tuxanp"),
     ("lsof", "lsof -nP -i -U"),
+    ("lsfd", "lsfd -Q TYPE=~\"^(TCP|UDP|UNIX)\""),
 ]
 LABEL = dict(TOOLS)
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+# The peers whose time is compared with sockmap's, in table order.
+PEERS = ["bpf", "ss", "lsof", "lsfd"]
+
+
+class Size(str):
+    """A size as the guest names it: "100000", or "500000@1"."""
+
+    @property
+    def n(self):
+        return int(self.split("@")[0])
+
+    @property
+    def procs(self):
+        return int(self.split("@")[1]) if "@" in self else None
+
+    def key(self):
+        return (self.procs is not None, self.n)
+
+    def label(self):
+        if self.procs is None:
+            return f"{self.n:,}"
+        return f"{self.n:,} in {self.procs:,} process{'es' if self.procs > 1 else ''}"
+
+
+def markers(run):
+    name = "bench" if run == "main" else f"bench-{run}"
+    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
 
 
 def parse(path):
     info, rows, times, mem, checks = {}, {}, defaultdict(dict), {}, {}
+    stopped = {}
     info["ablate"] = {}
     with open(path) as f:
         for line in f:
@@ -41,24 +76,28 @@ def parse(path):
             if len(w) >= 2 and w[0] == "info":
                 info[w[1]] = " ".join(w[2:])
             elif len(w) == 5 and w[0] == "rows":
-                rows[int(w[1]), w[2]] = (int(w[3]), int(w[4]))
+                rows[Size(w[1]), w[2]] = (int(w[3]), int(w[4]))
             elif len(w) >= 5 and w[0] == "time" and w[3] == "us":
-                times[int(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
+                times[Size(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
+            elif len(w) == 4 and w[0] == "stopped":
+                stopped[Size(w[1]), w[2]] = int(w[3])
             elif len(w) >= 3 and w[0] == "mem":
-                mem[int(w[1])] = dict(kv.split("=") for kv in w[3:])
+                mem[Size(w[1])] = dict(kv.split("=") for kv in w[3:])
             elif len(w) >= 2 and w[0] == "ablate":
                 info["ablate"][w[1]] = " ".join(w[2:])
             elif len(w) >= 2 and w[0] == "check":
-                checks[int(w[1])] = " ".join(w[2:])
-    return info, rows, times, mem, checks
+                checks[Size(w[1])] = " ".join(w[2:])
+    for n, _ in stopped:
+        times.setdefault(n, {})
+    return info, rows, times, mem, checks, stopped
 
 
 def ms(us):
     return f"{us / 1000:.1f}" if us < 100000 else f"{us / 1000:.0f}"
 
 
-def report(info, rows, times, mem, checks):
-    sizes = sorted(n for n in times if n > 0)
+def report(info, rows, times, mem, checks, stopped):
+    sizes = sorted((n for n in times if n.n > 0), key=Size.key)
     if not sizes:
         sys.exit("report.py: no timings in the input")
     med = {(n, t): statistics.median(v) for n in sizes for t, v in times[n].items()}
@@ -70,32 +109,42 @@ def report(info, rows, times, mem, checks):
                f"under {info.get('qemu', 'QEMU')} with software emulation (TCG, no KVM), "
                f"{info.get('cpus', '?')} vCPUs, {int(info.get('memory_kB', 0)) // 1024} MiB; "
                f"host: {info.get('host_cpu', '?')} ({info.get('host_cpus', '?')} cores). "
-               f"Tools: {info.get('ss', 'ss')}, lsof {info.get('lsof', '?')}, busybox cat. "
+               f"Tools: {info.get('ss', 'ss')}, lsof {info.get('lsof', '?')}, "
+               + "".join(f"{info[k]}, " for k in ("lsfd", "bpftool") if k in info)
+               + "busybox cat. "
                f"Guest clocksource {info.get('clocksource', '?')}; kernel.kptr_restrict=1, "
-               f"read as root. Whole run: {info.get('runtime_s', '?')} s.")
+               f"read as root. Whole run: {info.get('runtime_s', '?')} s."
+               + (f" A tool's run longer than {info['limit_s']} s was stopped: "
+                  f"\"> {info['limit_s']} s\"." if info.get("limit_s", "0") != "0" else ""))
     out.append("")
     out.append("Median wall time in ms (repetitions in parentheses; the tools take turns, "
                "one run each per round); each N is "
-               "N sockets in N/100 processes: per process 2 TCP listeners, 20 "
+               "N sockets in N/100 processes (\"in P processes\": N/P each): per 100 "
+               "sockets 2 TCP listeners, 20 "
                "loopback TCP connections with both ends open (half IPv4, half IPv6), "
                "20 bound UDP sockets (half and half) and 19 UNIX socketpairs.")
     out.append("")
     out.append("| N | sockmap rows | " + " | ".join(f"`{LABEL[t]}`" for t, _ in TOOLS) + " |")
     out.append("|---:|---:|" + "---:|" * len(TOOLS))
     for n in sizes:
-        cells = [f"{n:,}", f"{rows.get((n, 'sockmap'), (1, 0))[0] - 1:,}"]
+        cells = [n.label(), f"{rows.get((n, 'sockmap'), (1, 0))[0] - 1:,}"]
         for t, _ in TOOLS:
             v = times[n].get(t)
-            cells.append(f"{ms(med[n, t])} ({len(v)})" if v else "-")
+            if (n, t) in stopped:
+                cells.append(f"> {stopped[n, t] * 1000:,} ({len(v or [])} + 1 stopped)"
+                             if v else f"> {stopped[n, t] * 1000:,} (stopped)")
+            else:
+                cells.append(f"{ms(med[n, t])} ({len(v)})" if v else "-")
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
 
     out.append("Ratios of medians, and the cost per row: (median − the median of timing "
                f"`true` in the same rounds, i.e. fork+exec, about {exec_us / 1000:.1f} ms) / rows.")
     out.append("")
-    out.append("| N | sockmap / floor | floor / sockmap | copy / sockmap | ss / sockmap "
-               "| lsof / sockmap | sockmap µs/row | floor µs/row |")
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| N | sockmap / floor | floor / sockmap | copy / sockmap | "
+               + " | ".join(f"{p} / sockmap" for p in PEERS)
+               + " | sockmap µs/row | bpf µs/row | floor µs/row |")
+    out.append("|---:|---:|---:|---:|" + "---:|" * len(PEERS) + "---:|---:|---:|")
     per_row = {}
     for n in sizes:
         s = med.get((n, "sockmap"))
@@ -106,29 +155,41 @@ def report(info, rows, times, mem, checks):
         per_row[n] = (s - e) / r if s and r > 0 else None
 
         def ratio(a, b):
+            if (n, a) in stopped and (n, b) in med:
+                # A lower bound: rounded down, never up.
+                return f"> {int(stopped[n, a] * 1e7 / med[n, b]) / 10:.1f}×"
             return f"{med[n, a] / med[n, b]:.2f}×" if (n, a) in med and (n, b) in med else "-"
 
-        floor_row = (med[n, "procnet"] - e) / fr if (n, "procnet") in med and fr > 0 else None
-        out.append(f"| {n:,} | {ratio('sockmap', 'procnet')} | {ratio('procnet', 'sockmap')} | "
-                   f"{ratio('copy', 'sockmap')} | {ratio('ss', 'sockmap')} | "
-                   f"{ratio('lsof', 'sockmap')} | "
-                   f"{per_row[n]:.2f} | " + (f"{floor_row:.2f} |" if floor_row else "- |"))
+        def row_cost(t, r):
+            return f"{(med[n, t] - e) / r:.2f}" if (n, t) in med and r > 0 else "-"
+
+        out.append(f"| {n.label()} | {ratio('sockmap', 'procnet')} | "
+                   f"{ratio('procnet', 'sockmap')} | {ratio('copy', 'sockmap')} | "
+                   + " | ".join(ratio(p, "sockmap") for p in PEERS)
+                   + f" | {row_cost('sockmap', r)} | {row_cost('bpf', r)} | "
+                   f"{row_cost('procnet', fr)} |")
     out.append("")
-    if len(sizes) >= 2 and per_row[sizes[-2]] and per_row[sizes[-1]]:
-        a, b = sizes[-2], sizes[-1]
-        out.append(f"Per-row cost at {b:,} / at {a:,}: "
-                   f"{per_row[b] / per_row[a]:.2f}× (1.00× would be perfectly linear).")
+    # Per-row cost against the 100,000 of this run (or the size before).
+    plain = [n for n in sizes if n.procs is None]
+    ref = next((n for n in sizes if n == "100000"), plain[-2] if len(plain) >= 2 else None)
+    for b in sizes:
+        if ref is None or b == ref or b.key() < ref.key() or not per_row.get(ref) \
+                or not per_row.get(b):
+            continue
+        out.append(f"sockmap's per-row cost at {b.label()} / at {ref.label()}: "
+                   f"{per_row[b] / per_row[ref]:.2f}× (1.00× would be perfectly linear).")
         out.append("")
 
     out.append("Output sizes (lines / bytes of one run): "
-               + "; ".join(f"N={n:,}: " + ", ".join(
+               + "; ".join(f"N={n.label()}: " + ", ".join(
                    f"{t} {rows[n, t][0]:,}/{rows[n, t][1]:,}" for t, _ in TOOLS
                    if (n, t) in rows) for n in sizes) + ".")
     out.append("")
     if checks:
         out.append("Row check before timing (the farm's socket fds in /proc/PID/fd against its "
                    "rows in /proc/sockmap): " + "; ".join(
-                       f"N={n:,}: {c}" for n, c in sorted(checks.items())) + ".")
+                       f"N={n.label()}: {c}" for n, c in sorted(
+                           checks.items(), key=lambda c: c[0].key())) + ".")
         out.append("")
 
     out.extend(ablation_table(info["ablate"], sizes, med))
@@ -141,9 +202,9 @@ def report(info, rows, times, mem, checks):
         out.append("| N | bytes read | Slab before (kB) | max Slab growth during read (kB) "
                    "| Slab after − before (kB) | max MemAvailable drop (kB) |")
         out.append("|---:|---:|---:|---:|---:|---:|")
-        for n in sorted(mem):
+        for n in sorted(mem, key=Size.key):
             m = mem[n]
-            out.append(f"| {n:,} | {int(m['bytes']):,} | {int(m['slab_kB']):,} | "
+            out.append(f"| {n.label()} | {int(m['bytes']):,} | {int(m['slab_kB']):,} | "
                        f"{m['slab_max_growth_kB']} | "
                        f"{int(m['slab_after_kB']) - int(m['slab_kB'])} | "
                        f"{m['avail_max_drop_kB']} |")
@@ -163,7 +224,7 @@ def ablation_table(ablate, sizes, med):
     def of_floor(v):
         return f"{v / floor:.2f}×" if floor else "-"
 
-    out = [f"What each part of a row costs at N = {n:,}: modules built from this tree with "
+    out = [f"What each part of a row costs at N = {n.label()}: modules built from this tree with "
            "one part taken out (`scripts/bench.d/ablate/NAME.patch`, not correct modules, "
            "timed only), in the same rounds as the tools above.",
            "",
@@ -177,33 +238,69 @@ def ablation_table(ablate, sizes, med):
     return out
 
 
-def plot(sizes, med, info, path):
-    fig, ax = plt.subplots(figsize=(7.5, 5), dpi=110)
-    for t, label in TOOLS:
-        xs = [n for n in sizes if (n, t) in med]
-        if xs:
-            ax.plot(xs, [med[n, t] / 1e6 for n in xs], marker="o", label=label,
-                    linewidth=2.5 if t == "sockmap" else 1.5)
+def plot(runs, path):
+    """Time against N for every tool, from every run; N@P sizes as markers."""
+    info = runs[0][0]
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=110)
+    # A size is taken from the first run (this one) that has it.
+    med, stops, seen = {}, {}, set()
+    for _, times, stopped in runs:
+        here = set(times)
+        for n in here - seen:
+            for t, v in times[n].items():
+                med[n, t] = statistics.median(v)
+        for (n, t), lim in stopped.items():
+            if n not in seen:
+                stops[n, t] = lim
+        seen |= here
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    plain = sorted((n for n in seen if n.procs is None), key=Size.key)
+    other = sorted((n for n in seen if n.procs is not None), key=Size.key)
+    for i, (t, label) in enumerate(TOOLS):
+        c = colors[i % len(colors)]
+        xs = [n for n in plain if (n, t) in med]
+        if not xs and not any((n, t) in stops for n in seen):
+            continue
+        ax.plot([n.n for n in xs], [med[n, t] / 1e6 for n in xs], marker="o",
+                color=c, label=label, linewidth=2.5 if t == "sockmap" else 1.5)
+        for n in other:
+            if (n, t) in med:
+                ax.plot([n.n], [med[n, t] / 1e6], marker="s", color=c,
+                        markersize=7, linestyle="none")
+        for n in seen:
+            if (n, t) in stops:
+                # Side by side, not on top of each other: all stop at the limit.
+                ax.plot([n.n * 1.06 ** (i - 3)], [stops[n, t]],
+                        marker="^" if n.procs is None else "s",
+                        color=c, markersize=9, markerfacecolor="none",
+                        linestyle="none")
+    if other:
+        ax.plot([], [], marker="s", color="gray", linestyle="none",
+                label=", ".join(n.label() for n in other))
+    if stops:
+        ax.plot([], [], marker="^", color="gray", markerfacecolor="none",
+                linestyle="none", label="stopped at the time limit (> limit)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("open sockets (N, in N/100 processes)")
     ax.set_ylabel("wall time of one read, s (median)")
     ax.set_title(f"Reading every socket: Linux {info.get('kernel', '?')}, QEMU TCG, "
-                 f"{info.get('cpus', '?')} vCPUs")
+                 f"{info.get('cpus', '?')} vCPUs", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path)
 
 
-def write_results(path, body):
+def write_results(path, body, run):
     try:
         with open(path) as f:
             old = f.read()
     except FileNotFoundError:
         old = ("# sockmap benchmark\n\nWritten by `scripts/bench` (`make bench`) between the "
                "markers below; the rest of this file is written by hand.\n\n"
-               f"{BEGIN}\n{END}\n\n![time against N](plot.png)\n")
+               "\n\n![time against N](plot.png)\n")
+    BEGIN, END = markers(run)
     if BEGIN not in old or END not in old:
         old += f"\n{BEGIN}\n{END}\n"
     head, rest = old.split(BEGIN, 1)
@@ -213,13 +310,14 @@ def write_results(path, body):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    info, rows, times, mem, checks = parse(sys.argv[1])
-    sizes, med, body = report(info, rows, times, mem, checks)
+    runs = [parse(p) for p in sys.argv[3:]]
+    info, rows, times, mem, checks, stopped = runs[0]
+    sizes, med, body = report(info, rows, times, mem, checks, stopped)
     print(body)
-    plot(sizes, med, info, sys.argv[3])
-    write_results(sys.argv[2], body)
+    plot([(i, t, s) for i, _, t, _, _, s in runs], sys.argv[2])
+    write_results(sys.argv[1], body, info.get("run", "main"))
 
 
 if __name__ == "__main__":

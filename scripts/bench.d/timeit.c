@@ -3,17 +3,22 @@
  * timeit - wall-clock time of a command, with microsecond resolution
  * (busybox's `time` only has 10 ms).
  *
- *	timeit REPS CMD [ARG...]
+ *	timeit [-l SECS] REPS CMD [ARG...]
  *
  * Runs CMD REPS times, one after the other, with its standard output sent
  * to /dev/null, and prints one line: "us T1 T2 ..." with the wall time of
  * each run in microseconds (CLOCK_MONOTONIC around fork, exec and wait).
  * Exits non-zero, without that line, if any run fails: a timing of a
- * failed command is not a timing.
+ * failed command is not a timing. With -l (0: no limit), a run still going after SECS
+ * seconds is killed (its process group) and timeit exits 3 with
+ * "timeit: CMD stopped after SECS s" on standard error.
  *
  *	gcc -O2 -Wall -static -o timeit timeit.c
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -28,25 +33,63 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-/* One run of argv[0..]; returns its wall time in µs, or -1 if it failed. */
-static long long run_once(char **argv)
+/*
+ * Wait for @pid for at most @limit seconds (0: no limit). Returns 0, or -2
+ * after killing its process group when the limit passed first.
+ */
+static int wait_limited(pid_t pid, int *status, int limit)
+{
+	long long deadline = now_us() + limit * 1000000LL, left;
+	struct timespec ts;
+	sigset_t chld;
+
+	if (!limit)
+		return waitpid(pid, status, 0) < 0 ? -1 : 0;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while (waitpid(pid, status, WNOHANG) != pid) {
+		left = deadline - now_us();
+		if (left <= 0) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return -2;
+		}
+		ts.tv_sec = left / 1000000;
+		ts.tv_nsec = left % 1000000 * 1000;
+		sigtimedwait(&chld, NULL, &ts);
+	}
+	return 0;
+}
+
+/*
+ * One run of argv[0..]; returns its wall time in µs, -1 if it failed, -2
+ * if it was stopped after @limit seconds.
+ */
+static long long run_once(char **argv, int limit)
 {
 	long long t0 = now_us(), t1;
-	int status, null;
+	int status, null, rc;
 	pid_t pid;
 
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		setpgid(0, 0);
 		null = open("/dev/null", O_WRONLY);
 		if (null < 0 || dup2(null, 1) < 0)
 			_exit(126);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
+	setpgid(pid, pid);
+	rc = wait_limited(pid, &status, limit);
+	if (rc < 0) {
+		if (rc == -2)
+			fprintf(stderr, "timeit: %s stopped after %d s\n",
+				argv[0], limit);
+		return rc;
+	}
 	t1 = now_us();
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "timeit: %s failed (status 0x%x)\n", argv[0],
@@ -58,21 +101,33 @@ static long long run_once(char **argv)
 
 int main(int argc, char **argv)
 {
-	int reps = argc > 2 ? atoi(argv[1]) : 0;
+	int reps, limit = 0, i;
+	sigset_t chld;
 	long long *t;
-	int i;
 
+	if (argc > 2 && !strcmp(argv[1], "-l")) {
+		limit = atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+		if (limit < 0)
+			argc = 0;
+	}
+	reps = argc > 2 ? atoi(argv[1]) : 0;
 	if (reps <= 0) {
-		fprintf(stderr, "usage: timeit REPS CMD [ARG...]\n");
+		fprintf(stderr, "usage: timeit [-l SECS] REPS CMD [ARG...]\n");
 		return 2;
 	}
+	/* SIGCHLD blocked, so that sigtimedwait() can take it. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	t = calloc(reps, sizeof(*t));
 	if (!t)
 		return 1;
 	for (i = 0; i < reps; i++) {
-		t[i] = run_once(argv + 2);
+		t[i] = run_once(argv + 2, limit);
 		if (t[i] < 0)
-			return 1;
+			return t[i] == -2 ? 3 : 1;
 	}
 	printf("us");
 	for (i = 0; i < reps; i++)
