@@ -113,8 +113,11 @@ release_root_remove() {
 
 # release_run ROOT CMD... - run CMD inside ROOT (as chroot_run does), with
 # /proc, /sys and /dev mounted for the time it runs; under ROOT's lock.
+# RELEASE_BINDS="DIR ..." (host directories, absolute paths) also mounts
+# each DIR at the same path inside, for that time: a kernel tree built
+# there names the same paths inside and out.
 release_run() {
-	local root=$1
+	local root=$1 dir
 	shift
 	(
 		flock 9
@@ -123,14 +126,27 @@ release_run() {
 		trap 'exit 143' TERM
 		chroot_unmount "$root"	# what a killed run may have left
 		chroot_mount "$root"
+		for dir in ${RELEASE_BINDS:-}; do
+			if ! { mkdir -p "$root$dir" &&
+				mount --bind "$dir" "$root$dir"; }; then
+				die "cannot mount $dir in $root"
+			fi
+		done
 		chroot_run "$root" "$@"
 	) 9>"$root.lock"
 }
 
-# release_need ROOT PKG... - install in ROOT those of PKG it lacks.
+# release_need ROOT [--suite SUITE] PKG... - install in ROOT those of PKG
+# it lacks; with --suite, as a user of SUITE installs them (release_apt:
+# in the trixie root, what trixie-backports' headers pulled in from
+# backports, e.g. libelf1t64, may need libelf-dev from there too).
 release_need() {
-	local root=$1 pkg missing=()
+	local root=$1 suite='' pkg missing=()
 	shift
+	if [ "${1:-}" = --suite ]; then
+		suite=$2
+		shift 2
+	fi
 	for pkg in "$@"; do
 		grep -q "^Package: $pkg\$" "$root/var/lib/dpkg/status" 2>/dev/null &&
 			release_run "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
@@ -138,8 +154,8 @@ release_need() {
 		missing+=("$pkg")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get install \
-		-y -q --no-install-recommends "${missing[@]}" >&2 ||
+	release_apt "$root" "$suite" install -y --no-install-recommends \
+		"${missing[@]}" >&2 ||
 		die "cannot install ${missing[*]} in $root"
 }
 
@@ -392,4 +408,80 @@ dkms_install() {
 	release_run "$KRELROOT" dpkg --purge sockmap-dkms >>"$logf" 2>&1 ||
 		log "cannot purge sockmap-dkms in the $(release_of "$KSUITE") root"
 	rm -f "$KRELROOT/root/${deb##*/}"
+}
+
+# The suites whose linux-source may be the newest that Debian ships:
+# unstable, and the backports of the newest stable release.
+SOCKMAP_SOURCE_SUITES="sid trixie-backports"
+
+# newest_source - find the newest linux-source-X.Y that Debian ships: the
+# greatest candidate version of the linux-source meta-package among
+# $SOCKMAP_SOURCE_SUITES, each asked of its release's root (apt_target's
+# -t for backports). Nothing names a version. Sets:
+#	NSUITE		the suite it comes from, e.g. trixie-backports
+#	NROOT		the root of its release, where it is built
+#	NSERIES		its series, e.g. 7.3 (linux-source-NSERIES)
+#	NVERSION	the meta-package's version, e.g. 7.3.4-1~bpo13+1
+newest_source() {
+	local suite root ver best=''
+	for suite in $SOCKMAP_SOURCE_SUITES; do
+		root=$(release_root "$suite") || exit 1
+		ver=$(release_run "$root" apt-cache \
+			-o APT::Default-Release="$(apt_target "$suite")" policy \
+			linux-source 2>/dev/null |
+			awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }') || true
+		if [ -z "$ver" ]; then
+			log "no linux-source in $suite"
+			continue
+		fi
+		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "$best"; then
+			best=$ver NSUITE=$suite NROOT=$root
+		fi
+	done
+	[ -n "$best" ] || die "no linux-source in any of $SOCKMAP_SOURCE_SUITES"
+	NVERSION=$best
+	NSERIES=$(release_run "$NROOT" apt-cache \
+		-o APT::Default-Release="$(apt_target "$NSUITE")" depends \
+		linux-source 2>/dev/null |
+		awk '/^ *Depends: linux-source-[0-9]/ {
+			sub(/^linux-source-/, "", $2); print $2; exit }') || true
+	[ -n "$NSERIES" ] ||
+		die "linux-source $NVERSION in $NSUITE depends on no linux-source-X.Y"
+	log "newest linux-source: $NSERIES ($NVERSION, $NSUITE)"
+}
+
+# release_source_tree ROOT SUITE SERIES - Debian's linux-source-SERIES
+# from SUITE, downloaded (never installed) with ROOT's apt and unpacked
+# once in the cache, as linux_source_tree does for 6.12. Prints its path.
+release_source_tree() {
+	local tree=$SOCKMAP_CACHE/linux-source-$3
+	[ -f "$tree/.complete" ] ||
+		with_lock "linux-source-$3" release_source_unpack "$@" "$tree" ||
+		exit 1
+	echo "$tree"
+}
+
+release_source_unpack() {
+	local root=$1 suite=$2 series=$3 tree=$4 deb tarball
+	[ -f "$tree/.complete" ] && return 0
+	mkdir -p "$root/var/cache/sockmap-debs"
+	chmod 0777 "$root/var/cache/sockmap-debs"	# apt downloads as _apt
+	release_run "$root" sh -c "cd /var/cache/sockmap-debs &&
+		apt-get -q -o APT::Default-Release=$(apt_target "$suite") \
+		download linux-source-$series" >&2 ||
+		die "cannot download linux-source-$series in the $(release_of "$suite") root"
+	deb=$(ls -t "$root"/var/cache/sockmap-debs/linux-source-"$series"_*.deb \
+		2>/dev/null | head -n 1)
+	[ -n "$deb" ] || die "apt-get download left no linux-source-$series"
+	rm -rf "$tree" "$tree.tmp" "$tree.deb" && mkdir -p "$tree.tmp" "$tree.deb"
+	run dpkg -x "$deb" "$tree.deb" || die "cannot unpack $deb"
+	rm -f "$deb"
+	tarball=$(ls "$tree.deb/usr/src/linux-source-$series".tar.* 2>/dev/null |
+		head -n 1)
+	[ -n "$tarball" ] || die "linux-source-$series holds no tarball"
+	run tar -xf "$tarball" -C "$tree.tmp" --strip-components=1 ||
+		die "cannot unpack $tarball"
+	rm -rf "$tree.deb"
+	mv "$tree.tmp" "$tree"
+	touch "$tree/.complete"
 }

@@ -111,26 +111,38 @@ VM_MODULE_SOURCES="Kbuild Makefile Kconfig module include kunit"
 # is remembered in the cache under a hash of every source file and the
 # kernel, so the same sources are not built twice.
 vm_build_module() {
-	local kdir=$1 out=$2 src=$2/src key cached
+	local kdir=$1 out=$2 src=$2/src key
 	[ "$kdir" = "$KDIR" ] || die "vm_build_module: $kdir is not the kernel vm_kernel chose"
 	vm_copy_sources "$src"
 	key=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum
 		echo "$KSUITE $KREL") | sha256sum | cut -c1-16)
-	cached=$SOCKMAP_CACHE/modules/$key
-	if [ -f "$cached/sockmap.ko" ]; then
-		log "sockmap.ko for these sources and $KREL: cached ($cached)"
-		cp "$cached/sockmap.ko" "$cached/build.log" "$out/"
-		return 0
-	fi
+	vm_module_cached "$key" "$out" "$KREL" && return 0
 	log "building sockmap.ko for $KREL in the $(release_of "$KSUITE") root (W=1)"
 	if ! kernel_make "$src" "$out/build.log" W=1; then
 		cat "$out/build.log" >&2
 		die "module build failed against $KREL"
 	fi
+	vm_module_keep "$key" "$out"
+}
+
+# vm_module_cached KEY OUTDIR WHAT - copy the module cached under KEY and
+# its build.log to OUTDIR, if there is one.
+vm_module_cached() {
+	local cached=$SOCKMAP_CACHE/modules/$1
+	[ -f "$cached/sockmap.ko" ] || return 1
+	log "sockmap.ko for these sources and $3: cached ($cached)"
+	cp "$cached/sockmap.ko" "$cached/build.log" "$2/"
+}
+
+# vm_module_keep KEY OUTDIR - after a build in OUTDIR/src: fail on any
+# warning in OUTDIR/build.log, else copy sockmap.ko to OUTDIR and cache
+# both under KEY.
+vm_module_keep() {
+	local cached=$SOCKMAP_CACHE/modules/$1 out=$2
 	if grep -Ei 'warning:|error:' "$out/build.log" >&2; then
 		die "module build printed warnings (full log: $out/build.log)"
 	fi
-	cp "$src/sockmap.ko" "$out/sockmap.ko"
+	cp "$out/src/sockmap.ko" "$out/sockmap.ko"
 	mkdir -p "$cached.tmp.$$"
 	cp "$out/sockmap.ko" "$out/build.log" "$cached.tmp.$$/"
 	mv -T "$cached.tmp.$$" "$cached" 2>/dev/null || rm -rf "$cached.tmp.$$"

@@ -1,22 +1,74 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash
-# The debug kernel for scripts/stress. Source it after scripts/lib/common.sh.
+# shellcheck shell=bash disable=SC2034 # sets variables for its callers
+# The debug kernels for scripts/stress. Source it after scripts/lib/vm.sh
+# (which brings chroot.sh and release.sh).
 #
-# debug_kernel prints a built kernel tree (O=): its arch/x86/boot/bzImage
-# boots, and the tree is a KDIR to build sockmap against. The tree is cached
-# under $SOCKMAP_CACHE/debug-kernel/VERSION-HASH, HASH covering the config
-# fragment, so editing debug.config builds a new kernel and keeps the old.
+#	debug_kernel_select 6.12|newest	# sets DK_NAME DK_SRC DK_ROOT DK_TREE
+#	debug_kernel_build		# builds DK_TREE once (cached)
+#	debug_module_build WORK		# -> WORK/sockmap.ko, built against it
+#
+# Two sources, each built the way its release's users build:
+#	6.12	Debian's linux-source-6.12 (linux_source_tree), on the host
+#		(Debian 12) with its gcc-12
+#	newest	the newest linux-source-X.Y Debian ships (newest_source:
+#		trixie-backports or sid, resolved at each run), in the root
+#		of that release (release.sh) with that release's compiler;
+#		the source and build trees are mounted there at the same
+#		paths (RELEASE_BINDS), so the tree names one path everywhere
+#
+# DK_TREE is a built kernel tree (O=): its arch/x86/boot/bzImage boots in
+# QEMU on the host, and it is the KDIR that sockmap is built against. It
+# is cached under $SOCKMAP_CACHE/debug-kernel/VERSION-HASH, HASH covering
+# the config fragment, so editing debug.config builds a new kernel and
+# keeps the old.
 
 DEBUG_CONFIG=$SOCKMAP_TOP/scripts/stress.d/debug.config
 
-debug_kernel() {
-	local src key out
-	src=$(linux_source_tree)
+# What building a kernel and a module needs, on the host or in a root.
+DEBUG_KERNEL_PACKAGES="gcc make bc flex bison libelf-dev libssl-dev cpio perl"
+
+# debug_kernel_select SOURCE - choose the source (6.12 or newest) and set
+#	DK_NAME		its series, e.g. 6.12 or 7.3
+#	DK_SRC		the pristine source tree in the cache
+#	DK_ROOT		the root to build in ("" for the host)
+#	DK_TREE		the build tree (O=)
+debug_kernel_select() {
+	local key
+	case $1 in
+	6.12)
+		DK_NAME=6.12 DK_ROOT=''
+		# shellcheck disable=SC2086 # a list of package names
+		need_packages $DEBUG_KERNEL_PACKAGES || exit 1
+		DK_SRC=$(linux_source_tree) || exit 1
+		;;
+	newest)
+		newest_source	# sets NSUITE NROOT NSERIES NVERSION
+		DK_NAME=$NSERIES DK_ROOT=$NROOT
+		# shellcheck disable=SC2086 # a list of package names
+		release_need "$DK_ROOT" --suite "$NSUITE" $DEBUG_KERNEL_PACKAGES
+		DK_SRC=$(release_source_tree "$NROOT" "$NSUITE" "$NSERIES") || exit 1
+		;;
+	*) die "no debug kernel source '$1' (6.12 or newest)" ;;
+	esac
 	key=$(sha256sum "$DEBUG_CONFIG" | cut -c1-12)
-	out=$SOCKMAP_CACHE/debug-kernel/$(kernel_source_version "$src")-$key
-	[ -f "$out/.complete" ] ||
-		with_lock "debug-kernel-$key" build_debug_kernel "$src" "$out"
-	echo "$out"
+	DK_TREE=$SOCKMAP_CACHE/debug-kernel/$(kernel_source_version "$DK_SRC")-$key
+}
+
+# dk_run CMD... - run CMD where the chosen kernel is built: on the host,
+# or in its release's root with the source, the tree and RELEASE_BINDS's
+# directories mounted at their own paths.
+dk_run() {
+	if [ -z "$DK_ROOT" ]; then
+		"$@"
+	else
+		RELEASE_BINDS="$DK_SRC $DK_TREE ${RELEASE_BINDS:-}" \
+			release_run "$DK_ROOT" "$@"
+	fi
+}
+
+debug_kernel_build() {
+	[ -f "$DK_TREE/.complete" ] ||
+		with_lock "debug-kernel-${DK_TREE##*/}" build_debug_kernel
 }
 
 # kernel_source_version SRC - e.g. 6.12.117, read from SRC/Makefile.
@@ -26,44 +78,85 @@ kernel_source_version() {
 }
 
 build_debug_kernel() {
-	local src=$1 out=$2 start
-	[ -f "$out/.complete" ] && return 0
-	need_packages gcc make bc flex bison libelf-dev libssl-dev cpio
+	local start
+	[ -f "$DK_TREE/.complete" ] && return 0
 	start=$(date +%s)
-	rm -rf "$out" && mkdir -p "$out"
-	kmake "$src" "$out" tinyconfig
-	(cd "$out" && run "$src/scripts/kconfig/merge_config.sh" -m .config \
-		"$DEBUG_CONFIG" >/dev/null)
-	kmake "$src" "$out" olddefconfig
-	check_debug_config "$out/.config"
+	rm -rf "$DK_TREE" && mkdir -p "$DK_TREE"
+	log "building the $DK_NAME debug kernel${DK_ROOT:+ in $DK_ROOT} ($(dk_run gcc --version | head -n 1))"
+	cp "$DEBUG_CONFIG" "$DK_TREE/sockmap-debug.config"
+	kmake tinyconfig
+	dk_run env -C "$DK_TREE" "$DK_SRC/scripts/kconfig/merge_config.sh" -m \
+		.config sockmap-debug.config >/dev/null ||
+		die "merge_config.sh failed in $DK_TREE"
+	kmake olddefconfig
+	check_debug_config "$DK_TREE/.config" "$DK_SRC"
 	# bzImage to boot; modules (there are none built in-tree) for the
 	# Module.symvers that out-of-tree builds link against.
-	kmake "$src" "$out" -j"$(nproc)" bzImage modules
-	log "debug kernel built in $(($(date +%s) - start)) s: $out"
-	touch "$out/.complete"
+	kmake -j"$(nproc)" bzImage modules
+	log "$DK_NAME debug kernel built in $(($(date +%s) - start)) s: $DK_TREE"
+	touch "$DK_TREE/.complete"
 }
 
 kmake() {
-	local src=$1 out=$2
-	shift 2
-	run nice make -s -C "$src" O="$out" ARCH=x86_64 "$@" >&2
+	log "make $* ($DK_NAME debug kernel)"
+	dk_run nice make -s -C "$DK_SRC" O="$DK_TREE" ARCH=x86_64 "$@" >&2 ||
+		die "make $* failed for the $DK_NAME debug kernel"
 }
 
-# check_debug_config CONFIG - fail unless every setting of the fragment made
-# it into CONFIG (Kconfig silently drops options whose dependencies fail).
+# check_debug_config CONFIG SRC - fail unless every setting of the fragment
+# made it into CONFIG (Kconfig silently drops options whose dependencies
+# fail). An option that SRC's Kconfig does not define at all is only
+# allowed where the fragment says it is gone from newer kernels
+# ("# Gone after 6.12: CONFIG_NAME ...").
 check_debug_config() {
-	local line opt bad=0
+	local line opt gone bad=0
+	gone=$(sed -n 's/^# Gone after 6\.12: \(CONFIG_[A-Z0-9_]*\).*/\1/p' "$DEBUG_CONFIG")
 	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=* | "# CONFIG_"*" is not set") ;;
+		*) continue ;;
+		esac
+		opt=${line#\# }
+		opt=${opt%%[= ]*}
+		if grep -qxF "$opt" <<<"$gone" && ! kconfig_defines "$2" "${opt#CONFIG_}"; then
+			log "debug.config: $opt is gone from this kernel (as the fragment says)"
+			continue
+		fi
 		case $line in
 		CONFIG_*=*)
 			grep -qxF "$line" "$1" ||
 				{ log "debug.config: $line did not stick"; bad=1; } ;;
-		"# CONFIG_"*" is not set")
-			opt=${line#\# }
-			opt=${opt%% *}
+		*)
 			! grep -q "^$opt=" "$1" ||
 				{ log "debug.config: $opt is set"; bad=1; } ;;
 		esac
 	done <"$DEBUG_CONFIG"
-	[ $bad -eq 0 ] || die "the debug kernel's config lacks options above"
+	[ $bad -eq 0 ] || die "the $DK_NAME debug kernel's config lacks options above"
+}
+
+# kconfig_defines SRC NAME - whether a Kconfig file of SRC defines NAME.
+kconfig_defines() {
+	grep -rqE --include='Kconfig*' "^[[:space:]]*(menu)?config $2\$" "$1"
+}
+
+# debug_module_build WORK - README's build (`make KDIR=TREE`, W=1) of a
+# copy of the checkout against the chosen debug kernel, where that kernel
+# was built. Leaves WORK/sockmap.ko and WORK/build.log; fails on any
+# warning. Cached per sources and kernel tree.
+debug_module_build() {
+	local work=$1 src=$1/src key rc=0
+	vm_copy_sources "$src"
+	key=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum
+		echo "$DK_TREE $(stat -c %Y "$DK_TREE/.complete")") |
+		sha256sum | cut -c1-16)
+	vm_module_cached "debug-$key" "$work" "the $DK_NAME debug kernel" &&
+		return 0
+	log "building sockmap.ko for the $DK_NAME debug kernel${DK_ROOT:+ in $DK_ROOT} (W=1)"
+	RELEASE_BINDS=$work dk_run make -C "$src" KDIR="$DK_TREE" W=1 \
+		>"$work/build.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		cat "$work/build.log" >&2
+		die "module build failed against the $DK_NAME debug kernel"
+	fi
+	vm_module_keep "debug-$key" "$work"
 }
