@@ -9,11 +9,13 @@
 #   make deb             the Debian package sockmap-dkms_VERSION_all.deb (DKMS);
 #                        then: apt install ./sockmap-dkms_*.deb
 #   make demo            boot Debian's 6.12 kernel in QEMU and show /proc/sockmap
-#   make check           every test: KUnit (UML), VM checks on 6.1 and 6.12, stress,
-#                        and make fresh
+#   make check           every test: builds and the DKMS package, demo and VM checks
+#                        on Debian's five kernel series (5.10 to 7.3), KUnit (UML)
+#                        and stress on two sources, make fresh, the labs
 #   make fresh           make demo in a new minimal Debian 12 root (debootstrap),
 #                        from a clean clone of HEAD and an empty cache
-#   make style           static checks: W=1 and sparse builds, dkms, checkpatch
+#   make style           static checks: W=1 and sparse builds and the DKMS package
+#                        on each kernel, in a root of its Debian release; checkpatch
 #   make lab LAB=N       start lab N of labs/ in labs/work/ (labs/README.md);
 #                        make lab-check LAB=N checks it, make lab-reset
 #                        LAB=N FORCE=1 starts it over, make labs lists them
