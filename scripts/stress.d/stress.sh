@@ -16,7 +16,8 @@
 #   - here, an unload/reload loop of sockmap under those readers.
 # The soft lockup watchdog fires after 2 s (watchdog_thresh=1). The kernel
 # preempts as $stress_preempt says (scripts/stress boots it with preempt=,
-# voluntary unless told otherwise, as Debian's kernels do): only where it
+# unless told otherwise the model Debian's kernels of that series run:
+# voluntary up to 6.12, lazy on 7.3): only where it
 # does not preempt is a walk that keeps a CPU without cond_resched() a soft
 # lockup rather than a loop the scheduler quietly cuts short.
 # Then it stops, unloads sockmap, asks kmemleak for a report (it must be
