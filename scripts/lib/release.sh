@@ -147,9 +147,9 @@ release_need() {
 		suite=$2
 		shift 2
 	fi
+	# dpkg-query reads only dpkg's database: no mounts, no lock needed.
 	for pkg in "$@"; do
-		grep -q "^Package: $pkg\$" "$root/var/lib/dpkg/status" 2>/dev/null &&
-			release_run "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+		chroot "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
 			grep -q 'ok installed' && continue
 		missing+=("$pkg")
 	done
