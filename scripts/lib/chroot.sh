@@ -159,14 +159,18 @@ chroot_unmount() {
 	[ -z "$(chroot_mounts "$root")" ]
 }
 
-# chroot_kill ROOT - end every process whose root directory is ROOT.
+# chroot_kill ROOT - end every process whose root directory is ROOT. The
+# root is compared by device and inode, not by the path readlink shows:
+# inside a chroot (scripts/fresh), a root made there at
+# /root/.cache/sockmap/... reads the same as the host's root of that path.
 chroot_kill() {
 	local root sig p pids
-	root=$(realpath -m "$1")
+	root=$(stat -L -c %d:%i "$1" 2>/dev/null) || return 0
 	for sig in TERM KILL; do
 		pids=()
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && pids+=("${p#/proc/}")
+			[ "$(stat -L -c %d:%i "$p/root/" 2>/dev/null)" = "$root" ] &&
+				pids+=("${p#/proc/}")
 		done
 		[ ${#pids[@]} -eq 0 ] && return 0
 		kill "-$sig" "${pids[@]}" 2>/dev/null
