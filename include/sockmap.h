@@ -91,15 +91,33 @@ char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port);
 char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
 
 /*
+ * module/row.c - what SOCK shows this reader. It is printed as %pK prints
+ * it, as /proc/net/tcp does, and %pK's answer depends only on
+ * kptr_restrict and on the reader's credentials, both fixed for the span
+ * of one read(). sockmap_kptr_mode() asks vsnprintf() once per read()
+ * (iter.c's ->start()), and the rows replay the answer: the address
+ * itself, zeros, or, when %pK hashes (kptr_restrict=0) or says anything
+ * else, %pK again for each row. Asking vsnprintf() for every row was a
+ * third of a row's cost (bench/results.md).
+ */
+enum sockmap_kptr {
+	SOCKMAP_KPTR_PRINTF,	/* ask %pK for each pointer */
+	SOCKMAP_KPTR_RAW,	/* %pK shows this reader addresses as they are */
+	SOCKMAP_KPTR_ZERO,	/* %pK shows this reader zeros */
+};
+
+enum sockmap_kptr sockmap_kptr_mode(void);
+
+/*
  * module/row.c - one row of /proc/sockmap: the task's PID, escaped COMM and
  * escaped CGROUP (@cgroup_len bytes), the FD and the socket behind it
  * (module/socket.c and the files it hands each family to; the columns and
- * the field writer are in sockmap_row.h).
+ * the field writer are in sockmap_row.h), its SOCK as @kptr says.
  */
 void sockmap_show_header(struct seq_file *m);
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 		      unsigned int fd, struct file *file, const char *cgroup,
-		      unsigned int cgroup_len);
+		      unsigned int cgroup_len, enum sockmap_kptr kptr);
 void sockmap_show_socket(struct seq_file *m, struct file *file);
 
 /*

@@ -75,8 +75,12 @@ static const struct {
 /* The longest number: U64_MAX, or S64_MIN with its sign. */
 #define SOCKMAP_NUMBER_MAX	20
 
-/* The longest %pK: 16 hex digits, "(____ptrval____)" or "pK-error". */
+/*
+ * The longest %pK: 16 hex digits, "(____ptrval____)" or "pK-error". An
+ * address in hex has one digit per 4 bits, and %pK pads it with zeros.
+ */
 #define SOCKMAP_POINTER_MAX	16
+#define SOCKMAP_POINTER_DIGITS	(2 * sizeof(void *))
 
 /*
  * The longest row: every column counted as a number or as its padded
@@ -126,6 +130,12 @@ static __always_inline char *col_close(char *p, char *start,
  */
 __printf(3, 4) char *sockmap_row_printf(char *p, size_t max,
 					const char *fmt, ...);
+
+/*
+ * sockmap_fmt_kptr - @ptr as %pK prints it to a reader for whom
+ * sockmap_kptr_mode() answered @mode; returns the end. module/row.c.
+ */
+char *sockmap_fmt_kptr(char *p, const void *ptr, enum sockmap_kptr mode);
 
 /* A NUL-terminated string; the names are short, so byte by byte. */
 static __always_inline char *row_str(char *p, const char *s)
@@ -235,9 +245,11 @@ struct sockaddr_storage;
  * returns the end; the caller holds a reference to the socket's file,
  * which keeps @sk alive, and no lock.
  *
- * module/socket.c - INODE .. PEER of the socket behind @file.
+ * module/socket.c - INODE .. PEER of the socket behind @file, its SOCK as
+ * @kptr says.
  */
-char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file);
+char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file,
+			 enum sockmap_kptr kptr);
 
 /* module/inet.c - STATE .. RETRANS of INET and INET6; PEER in *@peer_ino. */
 char *sockmap_show_inet(char *p, struct sock *sk, unsigned long *peer_ino);

@@ -43,6 +43,7 @@
 #include <net/udp.h>
 
 #include "sockmap.h"
+#include "sockmap_row.h"
 
 SOCKMAP_IMPORT_KUNIT_NS();
 
@@ -798,6 +799,107 @@ static void sockmap_test_escape(struct kunit *test)
 
 	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
 			   c->expected);
+}
+
+/*
+ * SOCK: sockmap_kptr_mode() asks %pK once per read, and the rows replay
+ * its answer (module/row.c). For each kptr_restrict and reader, the mode
+ * must be the one printk-formats.rst documents, and what the rows write
+ * must be what %pK writes, for the same reader.
+ */
+struct sockmap_kptr_case {
+	const char *desc;
+	int kptr_restrict;
+	bool same_ids;		/* euid == uid: %pK's check at read time */
+	enum sockmap_kptr expected;
+};
+
+static const struct sockmap_kptr_case sockmap_kptr_cases[] = {
+	{ "kptr_restrict=0: hashed, asked per row", 0, true,
+	  SOCKMAP_KPTR_PRINTF },
+	{ "kptr_restrict=1, root: the address", 1, true, SOCKMAP_KPTR_RAW },
+	{ "kptr_restrict=1, euid != uid: zeros", 1, false, SOCKMAP_KPTR_ZERO },
+	{ "kptr_restrict=2: zeros", 2, true, SOCKMAP_KPTR_ZERO },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sockmap_kptr, sockmap_kptr_cases, desc);
+
+/*
+ * Set kptr_restrict for this test, restored when it ends. It is not
+ * exported to modules: a modular suite skips the cases that set it.
+ */
+#if IS_BUILTIN(CONFIG_SOCKMAP_KUNIT_TEST)
+static void sockmap_test_restore_kptr_restrict(void *old)
+{
+	kptr_restrict = (uintptr_t)old;
+}
+
+static void sockmap_test_set_kptr_restrict(struct kunit *test, int value)
+{
+	void *old = (void *)(uintptr_t)kptr_restrict;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							sockmap_test_restore_kptr_restrict,
+							old), 0);
+	kptr_restrict = value;
+}
+#else
+static void sockmap_test_set_kptr_restrict(struct kunit *test, int value)
+{
+	kunit_skip(test, "sets kptr_restrict: only when built in");
+}
+#endif
+
+static void sockmap_test_kptr(struct kunit *test)
+{
+	const struct sockmap_kptr_case *c = test->param_value;
+	/* a reader that changed its euid: setuid root, run by uid 1000 */
+	const struct sockmap_test_ids setuid_ids = {
+		.uid = 1000, .euid = 0, .suid = 0, .fsuid = 0, .gid = 0,
+	};
+	const void *ptrs[] = { test, &sockmap_kptr_cases, NULL };
+	const struct cred *old = NULL;
+	enum sockmap_kptr mode;
+	char *buf, *end;
+	int i;
+
+	/* Arrange */
+	sockmap_test_set_kptr_restrict(test, c->kptr_restrict);
+	if (!c->same_ids)
+		old = override_creds(sockmap_test_creds(test, &setuid_ids));
+
+	/* Act and assert, as that reader */
+	mode = sockmap_kptr_mode();
+	KUNIT_EXPECT_EQ(test, mode, c->expected);
+	for (i = 0; i < ARRAY_SIZE(ptrs); i++) {
+		buf = sockmap_test_field_buf(test);
+		end = sockmap_fmt_kptr(buf, ptrs[i], mode);
+		KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+				   sockmap_test_fmt(test, "%pK", ptrs[i]));
+	}
+	if (old)
+		revert_creds(old);
+}
+
+/* The modes write what they say, whatever the reader. */
+static void sockmap_test_kptr_fmt(struct kunit *test)
+{
+	const void *ptr = test;
+	char *buf = sockmap_test_field_buf(test);
+	char *end;
+
+	end = sockmap_fmt_kptr(buf, ptr, SOCKMAP_KPTR_RAW);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   sockmap_test_fmt(test, "%0*lx",
+					    (int)(2 * sizeof(ptr)),
+					    (unsigned long)ptr));
+	end = sockmap_fmt_kptr(buf, ptr, SOCKMAP_KPTR_ZERO);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   sockmap_test_fmt(test, "%0*d",
+					    (int)(2 * sizeof(ptr)), 0));
+	end = sockmap_fmt_kptr(buf, ptr, SOCKMAP_KPTR_PRINTF);
+	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+			   sockmap_test_fmt(test, "%pK", ptr));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1914,6 +2016,8 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE_PARAM(sockmap_test_inet6, sockmap_inet6_gen_params),
 	KUNIT_CASE_PARAM(sockmap_test_unix_path, sockmap_unix_gen_params),
 	KUNIT_CASE_PARAM(sockmap_test_escape, sockmap_escape_gen_params),
+	KUNIT_CASE_PARAM(sockmap_test_kptr, sockmap_kptr_gen_params),
+	KUNIT_CASE(sockmap_test_kptr_fmt),
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
 	KUNIT_CASE(sockmap_test_peer_refs),

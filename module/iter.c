@@ -64,6 +64,9 @@ struct sockmap_iter {
 	struct sockmap_reader reader;	/* who may see what */
 	struct pid_namespace *ns;	/* PIDs are numbered as in this namespace */
 
+	/* What %pK shows the reader: asked at each ->start(), see row.c. */
+	enum sockmap_kptr kptr;
+
 	/* The cursor: the row most recently handed to ->show(). */
 	int tid;
 	unsigned int fd;
@@ -538,6 +541,9 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct sockmap_iter *it = m->private;
 
+	/* In read(): the reader is current, as %pK needs. */
+	it->kptr = sockmap_kptr_mode();
+
 	/* Position 0 is the header, and a read from it starts over. */
 	if (*pos == 0) {
 		it->tid = 0;
@@ -576,7 +582,7 @@ static int sockmap_seq_show(struct seq_file *m, void *v)
 	else
 		sockmap_show_row(m, it->tid, it->comm, it->fd,
 				 sockmap_row_file(it), it->cgroup,
-				 it->cgroup_len);
+				 it->cgroup_len, it->kptr);
 	return 0;
 }
 

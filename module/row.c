@@ -9,8 +9,10 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 
 #include "sockmap.h"
+#include "sockmap_compat.h"
 #include "sockmap_row.h"
 
 /*
@@ -28,6 +30,53 @@ char *sockmap_row_printf(char *p, size_t max, const char *fmt, ...)
 	*p = ' ';
 	return p;
 }
+
+/* @v in SOCKMAP_POINTER_DIGITS lowercase hex digits, as %pK pads it. */
+static char *sockmap_fmt_pointer_digits(char *p, unsigned long v)
+{
+	int i;
+
+	for (i = SOCKMAP_POINTER_DIGITS - 1; i >= 0; i--) {
+		p[i] = hex_asc_lo(v);
+		v >>= 4;
+	}
+	return p + SOCKMAP_POINTER_DIGITS;
+}
+
+/*
+ * sockmap_kptr_mode - what %pK shows the current reader (see sockmap.h):
+ * vsnprintf() is asked about an address we know, and its answer compared
+ * with that address and with zeros. Call it where the reader is current,
+ * in read(), as %pK itself must be: never from open() or a work item.
+ */
+enum sockmap_kptr sockmap_kptr_mode(void)
+{
+	static const char probe;	/* any address will do */
+	char shown[SOCKMAP_POINTER_MAX + 1], raw[SOCKMAP_POINTER_DIGITS + 1];
+
+	snprintf(shown, sizeof(shown), "%pK", &probe);
+	*sockmap_fmt_pointer_digits(raw, (unsigned long)&probe) = '\0';
+	if (!strcmp(shown, raw))
+		return SOCKMAP_KPTR_RAW;
+	*sockmap_fmt_pointer_digits(raw, 0) = '\0';
+	if (!strcmp(shown, raw))
+		return SOCKMAP_KPTR_ZERO;
+	return SOCKMAP_KPTR_PRINTF;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_kptr_mode);
+
+char *sockmap_fmt_kptr(char *p, const void *ptr, enum sockmap_kptr mode)
+{
+	switch (mode) {
+	case SOCKMAP_KPTR_RAW:
+		return sockmap_fmt_pointer_digits(p, (unsigned long)ptr);
+	case SOCKMAP_KPTR_ZERO:
+		return sockmap_fmt_pointer_digits(p, 0);
+	default:
+		return sockmap_row_printf(p, SOCKMAP_POINTER_MAX, "%pK", ptr);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_kptr);
 
 /*
  * sockmap_row_begin - room for a whole row with @extra more bytes (a
@@ -67,7 +116,8 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_show_header);
 
 /*
  * sockmap_show_socket - columns INODE .. PEER for @file, which must be a
- * socket, ended by a newline. The caller holds a reference to @file.
+ * socket, ended by a newline, as the current task may see them. The
+ * caller holds a reference to @file.
  */
 void sockmap_show_socket(struct seq_file *m, struct file *file)
 {
@@ -75,7 +125,7 @@ void sockmap_show_socket(struct seq_file *m, struct file *file)
 
 	if (!start)
 		return;
-	end = sockmap_fmt_socket(m, start, file);
+	end = sockmap_fmt_socket(m, start, file, sockmap_kptr_mode());
 	end[-1] = '\n';	/* instead of the separator before CGROUP */
 	sockmap_row_end(m, start, end);
 }
@@ -83,12 +133,13 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
 
 /*
  * sockmap_show_row - a whole row: the task's PID and escaped COMM, the FD,
- * the socket behind it, and the task's escaped CGROUP path (@cgroup_len
- * bytes, already escaped). The caller holds a reference to @file.
+ * the socket behind it (its SOCK as @kptr says), and the task's escaped
+ * CGROUP path (@cgroup_len bytes, already escaped). The caller holds a
+ * reference to @file.
  */
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 		      unsigned int fd, struct file *file, const char *cgroup,
-		      unsigned int cgroup_len)
+		      unsigned int cgroup_len, enum sockmap_kptr kptr)
 {
 	char *start = sockmap_row_begin(m, cgroup_len), *p = start;
 
@@ -97,7 +148,7 @@ void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 	p = col_ull(p, COL_PID, pid);
 	p = col_str(p, COL_COMM, comm);
 	p = col_ull(p, COL_FD, fd);
-	p = sockmap_fmt_socket(m, p, file);
+	p = sockmap_fmt_socket(m, p, file, kptr);
 	memcpy(p, cgroup, cgroup_len);
 	p += cgroup_len;
 	*p++ = '\n';

@@ -38,16 +38,18 @@ static int sockmap_protocol(struct sock *sk, const struct sockaddr_storage *ss)
 }
 
 /*
- * SOCK .. PROTO: where the struct sock is and what it is. SOCK goes
- * through %pK, so kptr_restrict decides exactly as for /proc/net/tcp.
- * Names are names.c's; a packet socket's PROTO is its ethertype in hex.
+ * SOCK .. PROTO: where the struct sock is and what it is. SOCK is what
+ * %pK shows the reader (@kptr, see sockmap.h), so kptr_restrict decides
+ * exactly as for /proc/net/tcp. Names are names.c's; a packet socket's
+ * PROTO is its ethertype in hex.
  */
 static char *sockmap_show_identity(char *p, struct sock *sk,
-				   const struct sockaddr_storage *ss)
+				   const struct sockaddr_storage *ss,
+				   enum sockmap_kptr kptr)
 {
 	char *start = col_open(p, COL_SOCK);
 
-	p = sockmap_row_printf(start, SOCKMAP_POINTER_MAX, "%pK", sk);
+	p = sockmap_fmt_kptr(start, sk, kptr);
 	p = col_close(p, start, COL_SOCK);
 	p = col_ull(p, COL_NETNS, sock_net(sk)->ns.inum);
 	start = col_open(p, COL_FAMILY);
@@ -76,9 +78,11 @@ static uid_t sockmap_reader_uid(struct seq_file *m, kuid_t uid)
 
 /*
  * sockmap_fmt_socket - columns INODE .. PEER for @file, which must be a
- * socket, at @p; returns the end. The caller holds a reference to @file.
+ * socket, at @p, its SOCK as @kptr says; returns the end. The caller
+ * holds a reference to @file.
  */
-char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file)
+char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file,
+			 enum sockmap_kptr kptr)
 {
 	struct socket *sock = sock_from_file(file);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
@@ -92,7 +96,7 @@ char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file)
 	}
 	if (sockmap_wants_sockname(sk))
 		sockmap_getsockname(sock, &name);
-	p = sockmap_show_identity(p, sk, &name);
+	p = sockmap_show_identity(p, sk, &name, kptr);
 
 	switch (sk->sk_family) {
 	case AF_INET:
