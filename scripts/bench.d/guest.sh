@@ -273,6 +273,9 @@ echo "info cpus $(grep -c '^processor' /proc/cpuinfo)"
 echo "info cpu $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 echo "info memory_kB $(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 echo "info clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+# Sized at boot from memory (thash_entries= overrides): TCP PEER is a lookup
+# in it, whose chains grow with the connections it holds.
+echo "info tcp_ehash $(dmesg | sed -n 's/.*TCP established hash table entries: \([0-9]*\).*/\1/p' | head -n 1)"
 echo "info ss $(ss -V 2>&1 | head -n 1)"
 echo "info lsof $(lsof -v 2>&1 | sed -n 's/^ *revision: *//p' | head -n 1)"
 case " $TOOLS " in *" lsfd "*) echo "info lsfd $($LSFD --version)" ;; esac

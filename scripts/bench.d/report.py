@@ -113,7 +113,11 @@ def report(info, rows, times, mem, checks, stopped):
                + "".join(f"{info[k]}, " for k in ("lsfd", "bpftool") if k in info)
                + "busybox cat. "
                f"Guest clocksource {info.get('clocksource', '?')}; kernel.kptr_restrict=1, "
-               f"read as root. Whole run: {info.get('runtime_s', '?')} s."
+               f"read as root"
+               + (f"; TCP's established hash: {int(info['tcp_ehash']):,} buckets"
+                  if info.get("tcp_ehash", "").isdigit() else "")
+               + (f"; kernel command line + `{info['cmdline']}`" if info.get("cmdline") else "")
+               + f". Whole run: {info.get('runtime_s', '?')} s."
                + (f" A tool's run longer than {info['limit_s']} s was stopped: "
                   f"\"> {info['limit_s']} s\"." if info.get("limit_s", "0") != "0" else ""))
     out.append("")
