@@ -93,12 +93,15 @@ char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
 /*
  * module/row.c - what SOCK shows this reader. It is printed as %pK prints
  * it, as /proc/net/tcp does, and %pK's answer depends only on
- * kptr_restrict and on the reader's credentials, both fixed for the span
- * of one read(). sockmap_kptr_mode() asks vsnprintf() once per read()
- * (iter.c's ->start()), and the rows replay the answer: the address
- * itself, zeros, or, when %pK hashes (kptr_restrict=0) or says anything
- * else, %pK again for each row. Asking vsnprintf() for every row was a
- * third of a row's cost (bench/results.md).
+ * kptr_restrict and on the reader's credentials. Neither changes during
+ * one read(): a task's credentials change only by its own commit_creds(),
+ * and a kptr_restrict written meanwhile applies from the next read(), as
+ * if this one had started a moment earlier. So sockmap_kptr_mode() asks
+ * vsnprintf() once per read() (iter.c's ->start()), and the rows replay
+ * the answer: the address itself, zeros, or, when %pK hashes
+ * (kptr_restrict=0) or says anything else, %pK again for each row.
+ * Asking vsnprintf() for every row was a third of a row's cost
+ * (bench/results.md, change 9).
  */
 enum sockmap_kptr {
 	SOCKMAP_KPTR_PRINTF,	/* ask %pK for each pointer */
