@@ -43,7 +43,7 @@ chroot_new() {
 	chroot_apt_sources "$release" >"$CHROOT/etc/apt/sources.list"
 	rm -f "$CHROOT"/etc/apt/sources.list.d/*
 	chroot_mount "$CHROOT"
-	chroot_run "$CHROOT" apt-get update -q >&2 ||
+	apt_get_waiting chroot_run "$CHROOT" apt-get update -q >&2 ||
 		die "apt-get update failed in the $release root"
 }
 

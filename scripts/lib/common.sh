@@ -25,7 +25,8 @@ need_packages() {
 	[ "$(id -u)" -eq 0 ] || die "please install: ${missing[*]}"
 	apt_update_once
 	apt_require "${missing[@]}"
-	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	log "apt-get install ${missing[*]}"
+	apt_get_waiting env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}" >&2 ||
 		die "apt-get could not install: ${missing[*]}"
 }
@@ -33,8 +34,54 @@ need_packages() {
 apt_update_once() {
 	local stamp=$SOCKMAP_CACHE/.apt-updated
 	[ -n "$(find "$stamp" -mmin -720 2>/dev/null)" ] && return 0
-	run apt-get update -q >&2 || die "apt-get update failed"
+	log "apt-get update"
+	apt_get_waiting apt-get update -q >&2 || die "apt-get update failed"
 	touch "$stamp"
+}
+
+# How long an apt-get waits in all for a lock that another apt or dpkg
+# holds (unattended-upgrades on a real Debian machine), in seconds.
+SOCKMAP_APT_WAIT=${SOCKMAP_APT_WAIT:-900}
+
+# apt_get_waiting CMD... - run CMD, an apt-get command line (possibly behind
+# env, chroot or release_run), so that it waits for apt's and dpkg's locks
+# instead of failing at once: a run that failed because a lock was taken
+# (apt-get fails before it changes anything then) is tried again every two
+# seconds. After $SOCKMAP_APT_WAIT seconds in all it stops, with one line
+# that names the lock and its holder. (apt's own DPkg::Lock::Timeout covers
+# dpkg's locks but not the lists' lock of `apt-get update`, and once it
+# gives up it no longer names the holder.)
+apt_get_waiting() {
+	local deadline=$((SECONDS + SOCKMAP_APT_WAIT)) err rc said=0
+	err=$(mktemp)
+	while :; do
+		rc=0
+		"$@" 2>"$err" || rc=$?
+		if [ "$rc" -eq 0 ] || ! apt_lock_error "$err"; then
+			cat "$err" >&2
+			rm -f "$err"
+			return "$rc"
+		fi
+		if [ "$SECONDS" -gt "$deadline" ]; then
+			die "apt: $(apt_lock_holder "$err") for over $SOCKMAP_APT_WAIT s; run again when it is done (SOCKMAP_APT_WAIT sets the wait)"
+		fi
+		[ "$said" = 1 ] || log "apt: $(apt_lock_holder "$err"); waiting up to $SOCKMAP_APT_WAIT s"
+		said=1
+		sleep 2
+	done
+}
+
+# apt_lock_error FILE - whether apt's messages in FILE say a lock was busy.
+apt_lock_error() {
+	grep -qE 'Could not get lock|Unable to (lock|acquire the dpkg frontend lock)|dpkg frontend lock was locked' "$1"
+}
+
+# apt_lock_holder FILE - "LOCK is held by PROCESS", from apt's messages.
+apt_lock_holder() {
+	local lock who
+	lock=$(sed -n 's/.*Could not get lock \([^ .]*\).*/\1/p; s/.*lock (\([^)]*\)).*/\1/p' "$1" | head -n 1)
+	who=$(sed -n 's/.*It is held by process \([0-9]*\( ([^)]*)\)\{0,1\}\).*/\1/p' "$1" | head -n 1)
+	echo "the lock ${lock:-of apt or dpkg} is held by ${who:+process }${who:-another apt or dpkg}"
 }
 
 # apt_require PKG... - die with one line unless apt can install every PKG.
