@@ -17,12 +17,23 @@
 # Debian's archive ships for amd64; kernel_spec turns short names (6.12,
 # unstable, ...) into such a pair.
 #
-# Roots live in $SOCKMAP_CACHE/releases/RELEASE, one per Debian release,
-# made from chroot.sh's debootstrap tarball and rebuilt after a week. Their
-# apt sources are a standard installation's (plus RELEASE-backports for
-# trixie), on the host's mirrors. They are mounted (/proc, /sys, /dev) only
-# while release_run runs a command inside, under a lock, so two scripts
-# never use one root at the same time.
+# Roots live in $SOCKMAP_CACHE/releases/RELEASE-KEY, one per Debian
+# release, made from chroot.sh's debootstrap tarball and rebuilt after a
+# week. Their apt sources are a standard installation's (plus
+# RELEASE-backports for trixie), on the host's mirrors. They are mounted
+# (/proc, /sys, /dev) only while release_run runs a command inside, under a
+# lock, so two scripts never use one root at the same time.
+#
+# What a root holds is decided in one place, release_packages, and
+# installed in one step when the root is made; KEY is a hash of that list,
+# so a changed list makes a new root from the bare base. Nothing else is
+# ever left installed in a root but the headers of the kernels it builds
+# for: release_need only checks that a package is on the list (it never
+# installs), the DKMS test removes again what installing the package
+# pulled in, and release_check_drift fails when a root holds anything
+# else. So a root in a warm cache holds what a new one would: a step that
+# needs a package that is not on the list fails on every machine, not only
+# on a fresh one.
 
 SOCKMAP_KERNELS="bullseye/linux-image-amd64 bookworm/linux-image-amd64
 bookworm/linux-image-6.12-amd64 sid/linux-image-amd64
@@ -49,18 +60,44 @@ release_of() {
 	echo "${1%-backports}"
 }
 
+# release_packages RELEASE - what the root of RELEASE holds besides
+# debootstrap's minimal base and the kernel headers (kernel_select): what
+# that release's users have when they build a module, and what the steps
+# run in that root need. apt resolves the rest.
+release_packages() {
+	# Building a module: the headers bring the compiler they were built
+	# with, but not the assembler and linker, libc's headers or make.
+	# W=1 runs kernel-doc (perl); C=2 runs sparse; xz-utils and zstd
+	# unpack what apt downloads.
+	echo binutils gcc libc6-dev make perl sparse xz-utils zstd
+	case $1 in
+	# scripts/deb builds the sockmap-dkms package here.
+	bookworm) echo build-essential debhelper dh-dkms dpkg-dev ;;
+	# The newest source (trixie-backports or unstable): KUnit's UML
+	# kernel and the stress test's debug kernels are built here.
+	trixie | sid) echo bc bison cpio flex libelf-dev libssl-dev python3 ;;
+	esac
+}
+
+# release_key RELEASE - what names the root of RELEASE: a hash of its
+# package list (and of how the root is made), so that a changed list is a
+# new root.
+release_key() {
+	{ release_packages "$1"; echo "root-format 2"; } | sha256sum | cut -c1-12
+}
+
 # release_root SUITE - the cached root of SUITE's release, made if needed,
 # its apt lists at most 12 hours old. Prints its path.
 release_root() {
 	local release root
 	release=$(release_of "$1")
-	root=$SOCKMAP_CACHE/releases/$release
+	root=$SOCKMAP_CACHE/releases/$release-$(release_key "$release")
 	if [ -z "$(find "$root/.complete" -mtime -7 2>/dev/null)" ]; then
 		with_lock "release-$release" release_root_make "$release" "$root" ||
 			exit 1
 	fi
 	if [ -z "$(find "$root/.apt-updated" -mmin -720 2>/dev/null)" ]; then
-		release_run "$root" apt-get update -q >&2 ||
+		apt_get_waiting release_run "$root" apt-get update -q >&2 ||
 			die "apt-get update failed in the $release root"
 		touch "$root/.apt-updated"
 	fi
@@ -68,9 +105,10 @@ release_root() {
 }
 
 # release_root_make RELEASE ROOT - unpack the release's minimal root,
-# write its apt sources, install make.
+# write its apt sources, install release_packages; remove the roots of
+# RELEASE made from other lists.
 release_root_make() {
-	local release=$1 root=$2 base
+	local release=$1 root=$2 base old
 	[ -n "$(find "$root/.complete" -mtime -7 2>/dev/null)" ] && return 0
 	need_packages debootstrap debian-archive-keyring || exit 1
 	chroot_host_mirrors
@@ -91,13 +129,62 @@ release_root_make() {
 	# expired (seen: sid, weeks old); its packages are still what it serves.
 	echo 'Acquire::Check-Valid-Until "false";' \
 		>"$root/etc/apt/apt.conf.d/99sockmap-snapshot"
-	release_run "$root" apt-get update -q >&2 ||
+	# Nothing here is kept: dpkg need not sync every file it unpacks.
+	echo force-unsafe-io >"$root/etc/dpkg/dpkg.cfg.d/sockmap-unsafe-io"
+	apt_get_waiting release_run "$root" apt-get update -q >&2 ||
 		die "apt-get update failed in the $release root"
 	touch "$root/.apt-updated"
-	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get install \
-		-y -q --no-install-recommends make xz-utils >&2 ||
-		die "cannot install make in the $release root"
+	# shellcheck disable=SC2046 # a list of package names
+	release_apt "$root" "$(release_default_suite "$release")" install -y \
+		--no-install-recommends $(release_packages "$release") >&2 ||
+		die "cannot install the $release root's packages: $(release_packages "$release" | paste -sd ' ')"
+	release_record "$root"
 	touch "$root/.complete"
+	for old in "$SOCKMAP_CACHE/releases/$release"-*; do
+		if [ "$old" = "$root" ] || [ ! -d "$old" ]; then
+			continue
+		fi
+		log "removing the $release root of an older package list: $old"
+		release_root_remove "$old"
+	done
+}
+
+# release_default_suite RELEASE - the suite a root's packages come from
+# first: trixie's root is there for trixie-backports' kernel and source,
+# whose headers would otherwise pull parts of the toolchain (libelf) from
+# backports beside their trixie versions.
+release_default_suite() {
+	case $1 in
+	trixie) echo trixie-backports ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# release_installed ROOT - the packages installed in ROOT, one a line.
+# dpkg-query reads only dpkg's database: no mounts, no lock needed.
+release_installed() {
+	# shellcheck disable=SC2016 # dpkg-query's fields, not the shell's
+	chroot "$1" dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' |
+		awk '$1 == "ii" { print $2 }' | sort
+}
+
+# release_record ROOT - remember what ROOT holds now, as what it should
+# hold: after it is made and after kernel headers come or go.
+release_record() {
+	release_installed "$1" >"$1/.sockmap-packages"
+}
+
+# release_check_drift ROOT - fail, naming them, when ROOT holds packages
+# that it did not hold when last recorded, or lacks some of them: a step
+# installed or removed something and did not undo it, so a later step
+# could come to depend on it.
+release_check_drift() {
+	local diff
+	diff=$(release_installed "$1" | diff "$1/.sockmap-packages" - |
+		sed -n 's/^> /+/p; s/^< /-/p' | paste -sd ' ') || true
+	[ -z "$diff" ] && return 0
+	echo "the root $1 holds other packages than it was made with: $diff" >&2
+	return 1
 }
 
 # release_root_remove ROOT - unmount what is left under ROOT and delete it,
@@ -136,27 +223,24 @@ release_run() {
 	) 9>"$root.lock"
 }
 
-# release_need ROOT [--suite SUITE] PKG... - install in ROOT those of PKG
-# it lacks; with --suite, as a user of SUITE installs them (release_apt:
-# in the trixie root, what trixie-backports' headers pulled in from
-# backports, e.g. libelf1t64, may need libelf-dev from there too).
+# release_need ROOT [--suite SUITE] PKG... - a step's word that it needs
+# PKG in ROOT: fail unless each PKG is on ROOT's release_packages list and
+# installed. It installs nothing: what a root holds is decided in one
+# place, whatever steps ran before (--suite is accepted and ignored).
 release_need() {
-	local root=$1 suite='' pkg missing=()
+	local root=$1 release pkg missing=()
 	shift
-	if [ "${1:-}" = --suite ]; then
-		suite=$2
-		shift 2
-	fi
-	# dpkg-query reads only dpkg's database: no mounts, no lock needed.
+	[ "${1:-}" != --suite ] || shift 2
+	release=${root##*/}
+	release=${release%-*}
 	for pkg in "$@"; do
+		grep -qxF "$pkg" <(release_packages "$release" | tr ' ' '\n') ||
+			die "a step needs $pkg in the $release root, which release_packages (scripts/lib/release.sh) does not list: add it there"
 		chroot "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-			grep -q 'ok installed' && continue
-		missing+=("$pkg")
+			grep -q 'ok installed' || missing+=("$pkg")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	release_apt "$root" "$suite" install -y --no-install-recommends \
-		"${missing[@]}" >&2 ||
-		die "cannot install ${missing[*]} in $root"
+	[ ${#missing[@]} -eq 0 ] ||
+		die "the $release root lacks ${missing[*]}, which it was made with: remove $root to make it again"
 }
 
 # release_apt ROOT SUITE CMD... - apt-get CMD in ROOT, noninteractive,
@@ -164,8 +248,8 @@ release_need() {
 release_apt() {
 	local root=$1 suite=$2
 	shift 2
-	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get -q \
-		-o APT::Default-Release="$(apt_target "$suite")" "$@"
+	apt_get_waiting release_run "$root" env DEBIAN_FRONTEND=noninteractive \
+		apt-get -q -o APT::Default-Release="$(apt_target "$suite")" "$@"
 }
 
 # apt_target SUITE - what apt must prefer to install from SUITE: a
@@ -219,9 +303,10 @@ kernel_headers_install() {
 	local root=$1 suite=$2 rel=$3
 	[ -e "$root/usr/src/linux-headers-$rel/Makefile" ] && return 0
 	release_apt "$root" "$suite" install -y --no-install-recommends \
-		"linux-headers-$rel" make >&2 ||
+		"linux-headers-$rel" >&2 ||
 		die "cannot install linux-headers-$rel in the $(release_of "$suite") root"
 	release_prune_kernels "$root" "$rel"
+	release_record "$root"
 }
 
 # release_prune_kernels ROOT REL - purge from ROOT the headers and images of
@@ -240,8 +325,8 @@ release_prune_kernels() {
 	done < <(release_run "$root" dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' \
 		'linux-headers-*' 'linux-image-*' 2>/dev/null)
 	[ ${#old[@]} -eq 0 ] && return 0
-	release_run "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge \
-		-y -q "${old[@]}" >&2 || log "cannot purge ${old[*]} in $root"
+	apt_get_waiting release_run "$root" env DEBIAN_FRONTEND=noninteractive \
+		apt-get purge -y -q "${old[@]}" >&2 || log "cannot purge ${old[*]} in $root"
 }
 
 # kernel_image_fetch ROOT SUITE REL DIR - download (never install) the
@@ -259,9 +344,9 @@ kernel_image_fetch() {
 	mkdir -p "$root/var/cache/sockmap-debs"
 	chmod 0777 "$root/var/cache/sockmap-debs"	# apt downloads as _apt
 	# shellcheck disable=SC2086 # a list of package names
-	release_run "$root" sh -c "cd /var/cache/sockmap-debs &&
-		apt-get -q -o APT::Default-Release=$(apt_target "$suite") \
-		download $pkgs" >&2 ||
+	apt_get_waiting release_run "$root" env -C /var/cache/sockmap-debs \
+		apt-get -q -o APT::Default-Release="$(apt_target "$suite")" \
+		download $pkgs >&2 ||
 		die "cannot download $pkgs in the $(release_of "$suite") root"
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
@@ -302,11 +387,11 @@ kernel_modules_dir() {
 kernel_make() {
 	local src=$1 logf=$2 dir rc=0
 	shift 2
-	release_need "$KRELROOT" perl
+	release_need "$KRELROOT" make gcc binutils libc6-dev perl
 	case " $* " in *" C="*) release_need "$KRELROOT" sparse ;; esac
 	dir=$(mktemp -d "$KRELROOT/root/sockmap-build.XXXXXX") || exit 1
 	cp -a "$src/." "$dir/"
-	release_run "$KRELROOT" make -C "/root/${dir##*/}" KVER="$KREL" "$@" \
+	release_run "$KRELROOT" make -j"$(nproc)" -C "/root/${dir##*/}" KVER="$KREL" "$@" \
 		>"$logf" 2>&1 || rc=$?
 	cp -a "$dir/." "$src/"
 	rm -rf "$dir"
@@ -365,7 +450,9 @@ dkms_deb_build() {
 kernel_dkms_module() {
 	local out=$1 deb key
 	deb=$(dkms_deb) || exit 1
-	key=$(sha256sum "$deb" | cut -c1-16)
+	# The package and the root it is built in: a root made from another
+	# package list builds anew.
+	key=$({ sha256sum <"$deb"; echo "${KRELROOT##*/}"; } | sha256sum | cut -c1-16)
 	if [ ! -f "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" ]; then
 		with_lock "dkms-$(release_of "$KSUITE")" dkms_install "$deb" "$key" ||
 			exit 1
@@ -407,7 +494,13 @@ dkms_install() {
 	cp "$logf" "$SOCKMAP_CACHE/dkms/$key-$KREL/dkms.log"
 	release_run "$KRELROOT" dpkg --purge sockmap-dkms >>"$logf" 2>&1 ||
 		log "cannot purge sockmap-dkms in the $(release_of "$KSUITE") root"
+	# What apt pulled in for the package (dkms and what it needs) goes
+	# too: the root must hold no more than its list for the next step.
+	release_apt "$KRELROOT" "$KSUITE" autoremove --purge -y >>"$logf" 2>&1 ||
+		log "cannot remove what sockmap-dkms pulled into the $(release_of "$KSUITE") root"
 	rm -f "$KRELROOT/root/${deb##*/}"
+	release_check_drift "$KRELROOT" ||
+		die "installing and purging sockmap-dkms changed the $(release_of "$KSUITE") root (see above)"
 }
 
 # The suites whose linux-source may be the newest that Debian ships:
@@ -466,9 +559,9 @@ release_source_unpack() {
 	[ -f "$tree/.complete" ] && return 0
 	mkdir -p "$root/var/cache/sockmap-debs"
 	chmod 0777 "$root/var/cache/sockmap-debs"	# apt downloads as _apt
-	release_run "$root" sh -c "cd /var/cache/sockmap-debs &&
-		apt-get -q -o APT::Default-Release=$(apt_target "$suite") \
-		download linux-source-$series" >&2 ||
+	apt_get_waiting release_run "$root" env -C /var/cache/sockmap-debs \
+		apt-get -q -o APT::Default-Release="$(apt_target "$suite")" \
+		download "linux-source-$series" >&2 ||
 		die "cannot download linux-source-$series in the $(release_of "$suite") root"
 	deb=$(ls -t "$root"/var/cache/sockmap-debs/linux-source-"$series"_*.deb \
 		2>/dev/null | head -n 1)
