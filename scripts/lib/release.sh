@@ -105,7 +105,7 @@ release_root() {
 }
 
 # release_root_make RELEASE ROOT - unpack the release's minimal root,
-# write its apt sources, install release_packages; remove the roots of
+# write its apt sources, install release_packages; remove stale roots of
 # RELEASE made from other lists.
 release_root_make() {
 	local release=$1 root=$2 base old
@@ -140,11 +140,14 @@ release_root_make() {
 		die "cannot install the $release root's packages: $(release_packages "$release" | paste -sd ' ')"
 	release_record "$root"
 	touch "$root/.complete"
+	# Roots of other lists go once they are stale: another checkout
+	# (a branch, a throwaway clone) may still use one now.
 	for old in "$SOCKMAP_CACHE/releases/$release"-*; do
-		if [ "$old" = "$root" ] || [ ! -d "$old" ]; then
+		if [ "$old" = "$root" ] || [ ! -d "$old" ] ||
+			[ -n "$(find "$old/.complete" -mtime -7 2>/dev/null)" ]; then
 			continue
 		fi
-		log "removing the $release root of an older package list: $old"
+		log "removing a stale $release root of another package list: $old"
 		release_root_remove "$old"
 	done
 }
@@ -160,12 +163,14 @@ release_default_suite() {
 	esac
 }
 
-# release_installed ROOT - the packages installed in ROOT, one a line.
+# release_installed ROOT - the packages installed in ROOT, one a line,
+# whatever their state (a run killed halfway may leave some unconfigured).
 # dpkg-query reads only dpkg's database: no mounts, no lock needed.
 release_installed() {
 	# shellcheck disable=SC2016 # dpkg-query's fields, not the shell's
-	chroot "$1" dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' |
-		awk '$1 == "ii" { print $2 }' | sort
+	chroot "$1" dpkg-query -W -f='${db:Status-Status} ${Package}\n' |
+		awk '$1 != "not-installed" && $1 != "config-files" { print $2 }' |
+		LC_ALL=C sort
 }
 
 # release_record ROOT - remember what ROOT holds now, as what it should
@@ -466,7 +471,7 @@ kernel_dkms_module() {
 # dkms_install DEB KEY - install DEB in KRELROOT with apt, keep what DKMS
 # built, purge it.
 dkms_install() {
-	local deb=$1 key=$2 logf ko rel dir
+	local deb=$1 key=$2 logf ko rel dir pulled
 	[ -f "$SOCKMAP_CACHE/dkms/$key-$KREL/sockmap.ko" ] && return 0
 	mkdir -p "$SOCKMAP_CACHE/dkms"
 	logf=$SOCKMAP_CACHE/dkms/$key.log
@@ -496,8 +501,14 @@ dkms_install() {
 		log "cannot purge sockmap-dkms in the $(release_of "$KSUITE") root"
 	# What apt pulled in for the package (dkms and what it needs) goes
 	# too: the root must hold no more than its list for the next step.
-	release_apt "$KRELROOT" "$KSUITE" autoremove --purge -y >>"$logf" 2>&1 ||
-		log "cannot remove what sockmap-dkms pulled into the $(release_of "$KSUITE") root"
+	# (Not autoremove: it keeps what an installed package suggests.)
+	pulled=$(release_installed "$KRELROOT" |
+		comm -13 "$KRELROOT/.sockmap-packages" - | paste -sd ' ')
+	if [ -n "$pulled" ]; then
+		# shellcheck disable=SC2086 # a list of package names
+		release_apt "$KRELROOT" "$KSUITE" purge -y $pulled >>"$logf" 2>&1 ||
+			log "cannot remove what sockmap-dkms pulled into the $(release_of "$KSUITE") root: $pulled"
+	fi
 	rm -f "$KRELROOT/root/${deb##*/}"
 	release_check_drift "$KRELROOT" ||
 		die "installing and purging sockmap-dkms changed the $(release_of "$KSUITE") root (see above)"
