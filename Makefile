@@ -14,8 +14,10 @@
 #                        and stress on two sources, make fresh, the labs
 #   make fresh           make demo in a new minimal Debian 12 root (debootstrap),
 #                        from a clean clone of HEAD and an empty cache
-#   make style           static checks: W=1 and sparse builds and the DKMS package
-#                        on each kernel, in a root of its Debian release; checkpatch
+#   make style           make check's build part: W=1 and sparse builds and the
+#                        DKMS package on each kernel, in a root of its Debian
+#                        release (made if missing); checkpatch; what each root
+#                        holds; apt waiting for a lock
 #   make lab LAB=N       start lab N of labs/ in labs/work/ (labs/README.md);
 #                        make lab-check LAB=N checks it, make lab-reset
 #                        LAB=N FORCE=1 starts it over, make labs lists them
