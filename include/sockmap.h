@@ -158,7 +158,11 @@ bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 		     int tid);
 void sockmap_reader_put(struct sockmap_reader *r);
 
-/* module/iter.c - the seq_file walk over (task, fd). */
+/*
+ * module/iter.c - the seq_file walk over (task, fd). One read() fills at
+ * most SOCKMAP_SEQ_BUF_MAX bytes of rows.
+ */
+#define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
 struct kiocb;
 struct iov_iter;
 int sockmap_iter_open(struct file *file, const struct path *proc_root);

@@ -39,6 +39,7 @@
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/sort.h>
 #include <linux/xarray.h>
 
@@ -92,7 +93,10 @@ struct sockmap_iter {
 	const char *cgroup;		/* escaped, not NUL-terminated */
 	unsigned int cgroup_len;
 
-	/* CGROUP paths are relative to the opener's cgroup namespace. */
+	/*
+	 * CGROUP paths are relative to the opener's cgroup namespace. The
+	 * buffers live from the first task shown to ->stop().
+	 */
 	struct cgroup_namespace *cgroup_ns;
 	char *cgroup_path;		/* PATH_MAX, for cgroup_path_ns() */
 	char *cgroup_escaped;		/* SOCKMAP_CGROUP_ESCAPED_MAX */
@@ -344,7 +348,8 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
 /*
  * sockmap_read_cgroup - it->task's cgroup path, escaped, for its rows; "-"
  * when it has none to show (no cgroups, a path too long, no memory). The
- * buffers are allocated at the first task shown and kept until release.
+ * buffers are allocated at the first task shown and freed at ->stop(), so
+ * that a file between reads holds no more than /proc/net/tcp's does.
  * Most tasks are in the cgroup of the task before them: then the path
  * already made is kept, and costs a comparison (it->cgroup_of holds that
  * cgroup until ->stop(), so its address is not reused meanwhile).
@@ -382,11 +387,18 @@ static void sockmap_read_cgroup(struct sockmap_iter *it)
 					  len) - it->cgroup_escaped;
 }
 
-/* Drop the cgroup sockmap_read_cgroup() kept; safe to repeat. */
+/*
+ * Drop the cgroup sockmap_read_cgroup() kept, and free its buffers; safe
+ * to repeat.
+ */
 static void sockmap_forget_cgroup(struct sockmap_iter *it)
 {
 	sockmap_cgroup_put(it->cgroup_of);
 	it->cgroup_of = NULL;
+	kvfree(it->cgroup_path);
+	it->cgroup_path = NULL;
+	kvfree(it->cgroup_escaped);
+	it->cgroup_escaped = NULL;
 }
 
 /*
@@ -594,38 +606,67 @@ static const struct seq_operations sockmap_seq_ops = {
 };
 
 /*
- * The seq_file buffer. seq_read_iter() would allocate one page on the first
- * read, and one read() fills at most one buffer: with 4 KiB, every 20 rows
- * would cost a ->stop() and ->start() (a fresh task lookup), a row
- * formatted twice (the one that no longer fit) and, for cat's sendfile(),
- * a pipe's worth of freshly zeroed pages. 64 KiB is what a pipe holds.
+ * The seq_file buffer (SOCKMAP_SEQ_BUF_MAX), for the length of one read().
+ * seq_read_iter() would allocate one page: then a read of more than 4 KiB
+ * would stop after 20 rows, and cat's sendfile() would fill a pipe 4 KiB
+ * per ->start(). 64 KiB is what a pipe holds. It is charged to the
+ * reader's memory cgroup.
  *
- * It is allocated at the first read, not at open(), so that opening the
- * file costs nothing but the iterator: any user may hold as many open as
- * its fd limit allows, and opens without a read pin about 1 KiB each. It
- * is charged to the reader's memory cgroup. (Sizing it to the first read
- * instead would cost every small reader - busybox cat reads 4 KiB at a
- * time - a ->start() and its per-task checks every 20 rows.)
+ * Between reads a file keeps only what the last one made and did not hand
+ * out - the rest of one row, when the reader asked for less than it made -
+ * in a buffer of at most a page, or of that size if it is more: so any
+ * user may hold as many files open and read as its fd limit allows at
+ * about the cost of /proc/net/tcp's (a page each), and opens without a
+ * read pin about 1 KiB each. A read that what is left covers (a reader of
+ * a few bytes at a time) takes no new buffer.
  */
-#define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
 
 /*
- * sockmap_iter_read - ->read_iter(): seq_read_iter(), with the buffer made
- * at the first read. m->lock orders this against a concurrent read of the
- * same file; if the allocation fails, seq_read_iter() tries a page.
+ * sockmap_seq_buf_resize - give @m a buffer of @size bytes holding what
+ * the old one had left to hand out (or none, for @size 0). If @size cannot
+ * be had, @m keeps the buffer it has: seq_read_iter() copes with any size,
+ * and allocates a page itself when there is none. The caller holds
+ * m->lock.
+ */
+static void sockmap_seq_buf_resize(struct seq_file *m, size_t size)
+{
+	char *buf = NULL;
+
+	if (size) {
+		buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		if (!buf)
+			return;
+		if (m->count)
+			memcpy(buf, m->buf + m->from, m->count);
+	}
+	kvfree(m->buf);
+	m->buf = buf;
+	m->size = size;
+	m->from = 0;
+}
+
+/*
+ * sockmap_iter_read - ->read_iter(): seq_read_iter() with a buffer of
+ * SOCKMAP_SEQ_BUF_MAX made for it, and cut down to what is left after it.
+ * m->lock orders this against a concurrent read of the same file.
  */
 ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct seq_file *m = iocb->ki_filp->private_data;
+	ssize_t ret;
 
 	mutex_lock(&m->lock);
-	if (!m->buf) {
-		m->buf = kvmalloc(SOCKMAP_SEQ_BUF_MAX, GFP_KERNEL_ACCOUNT);
-		if (m->buf)
-			m->size = SOCKMAP_SEQ_BUF_MAX;
-	}
+	if (m->size < SOCKMAP_SEQ_BUF_MAX && m->count < iov_iter_count(to))
+		sockmap_seq_buf_resize(m, SOCKMAP_SEQ_BUF_MAX);
 	mutex_unlock(&m->lock);
-	return seq_read_iter(iocb, to);
+
+	ret = seq_read_iter(iocb, to);
+
+	mutex_lock(&m->lock);
+	if (!m->count || (m->size > PAGE_SIZE && m->count < m->size))
+		sockmap_seq_buf_resize(m, m->count);
+	mutex_unlock(&m->lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_read);
 
@@ -656,17 +697,12 @@ int sockmap_iter_open(struct file *file, const struct path *proc_root)
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
 
-/*
- * ->release(): between reads the iterator holds only the namespaces and
- * the cgroup path buffers.
- */
+/* ->release(): between reads the iterator holds only the namespaces. */
 int sockmap_iter_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct sockmap_iter *it = m->private;
 
-	kvfree(it->cgroup_path);
-	kvfree(it->cgroup_escaped);
 	put_cgroup_ns(it->cgroup_ns);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);

@@ -829,6 +829,40 @@ check_layout() {
 		echo "a read takes $hostile us with the hostile layout, more than 4 x $ordinary us (ordinary) + 0.15 s"
 }
 
+# Memory a file keeps after a read: N opens of /proc/sockmap read once
+# each (4 KiB, as cat's first read), as root and as uid 1000, cost at most
+# 16 KiB each of MemAvailable (measured by the workload around its opens,
+# while it holds them); as many of /proc/net/tcp, whose seq_file keeps a
+# page, are measured alongside. Keeping the 64 KiB buffer and the CGROUP
+# buffers until close cost 80 KiB each.
+check_read_memory() {
+	n=${e2e_reads_n:-500}
+	for who in root user; do
+		sockmap=$(read_cost $who "$SOCKMAP") tcp=$(read_cost $who /proc/net/tcp)
+		echo "$who: $n files read once cost ${sockmap:-?} KiB of MemAvailable, as many of /proc/net/tcp ${tcp:-?} KiB" >&3
+		if [ -z "$sockmap" ]; then
+			echo "$who: the reads of $SOCKMAP failed"
+			continue
+		fi
+		[ "$sockmap" -le $((16 * n)) ] ||
+			echo "$who: $n files read once cost $sockmap KiB, more than 16 KiB each (/proc/net/tcp: ${tcp:-?} KiB)"
+	done
+}
+
+# read_cost WHO PATH - the KiB of MemAvailable that $n opens of PATH, read
+# once each, cost, opened by WHO (root or user); nothing if they failed.
+read_cost() {
+	run=
+	[ "$1" = user ] && run=as_user
+	out=$W/reads.$1.${2##*/}
+	start_zoo "$out" $run "$CORNER" opens "$n" "$2" 4096 >/dev/null ||
+		return 0
+	stop_zoo
+	before=$(zoo_field "$out" before) after=$(zoo_field "$out" after)
+	[ -n "$before" ] && [ -n "$after" ] && echo $((before - after))
+	return 0
+}
+
 # issue 11 (3, 4): names with every kind of byte (scripts/workload/corner.c,
 # "names"): no byte but printable ASCII, space and newline in the output;
 # every row has the header's number of fields; COMM is the escaped
@@ -1198,7 +1232,7 @@ TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout names-escaped stale-peer packet-vanished
-open-memory write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
+open-memory read-memory write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict. A
@@ -1294,6 +1328,7 @@ main() {
 	check stale-peer check_stale_peer
 	check packet-vanished check_packet
 	check open-memory check_open_memory
+	check read-memory check_read_memory
 	check write-eacces check_write
 	check reload-cycles check_reload
 	check rmmod-mid-read check_rmmod_mid_read
