@@ -12,6 +12,7 @@
  * thread's PID: that gives the walk plenty of rows to resume through.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 #include <linux/anon_inodes.h>
@@ -1974,6 +1975,56 @@ static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
 			    "a root-opened file shows uid 1000 too little");
 }
 
+/*
+ * procfs as sockmap_test_see_once() plays it: this thread may be seen
+ * until it has been asked about once (test->priv counts the questions),
+ * no other task at all.
+ */
+static bool sockmap_test_see_once(struct sockmap_reader *r,
+				  struct task_struct *task, int tid)
+{
+	struct kunit *test = kunit_get_current_test();
+	int *asked = test->priv;
+
+	if (task != current)
+		return false;
+	return (*asked)++ == 0;
+}
+
+/*
+ * Whether the reader may see a task is asked again for every batch of its
+ * sockets: a task that becomes hidden in the middle of one read() (it
+ * made itself not dumpable, it exec'd a setuid program) shows no batch
+ * taken after that. Here procfs says yes once, then no: one batch of this
+ * thread's sockets is shown, out of three.
+ */
+static void sockmap_test_asks_each_batch(struct kunit *test)
+{
+	char *out = sockmap_test_output_buf(test);
+	struct file *sock;
+	int asked = 0, own, others, i;
+
+	/* Arrange */
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	for (i = 0; i < 3 * SOCKMAP_BATCH; i++)
+		sockmap_test_install_fd(test, sock);
+	test->priv = &asked;
+	kunit_activate_static_stub(test, sockmap_iter_may_see,
+				   sockmap_test_see_once);
+
+	/* Act: one read() takes them all */
+	sockmap_test_read_all(test, sockmap_test_open_walk(test, NULL),
+			      SOCKMAP_SEQ_BUF_MAX, out);
+
+	/* Assert */
+	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
+			       &others);
+	KUNIT_EXPECT_EQ_MSG(test, own, SOCKMAP_BATCH,
+			    "rows shown of a task that procfs hid after one batch");
+	KUNIT_EXPECT_EQ(test, others, 0);
+	KUNIT_EXPECT_GE_MSG(test, asked, 2, "questions asked of procfs");
+}
+
 /* ---------------------------------------------------------------------- */
 
 /*
@@ -2030,6 +2081,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
+	KUNIT_CASE(sockmap_test_asks_each_batch),
 	KUNIT_CASE(sockmap_test_cgroup_root),
 	{}
 };

@@ -85,8 +85,8 @@ struct sockmap_iter {
 	unsigned int scan_fd;
 	bool scan_done;
 
-	/* Whether the reader may see @task: asked at its first socket. */
-	bool seen;
+	/* Whether @comm and @cgroup are @task's. */
+	bool named;
 
 	/* Facts about @task, read once per task rather than once per row. */
 	char comm[SOCKMAP_COMM_ESCAPED_LEN];
@@ -321,8 +321,8 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
 /*
  * sockmap_grab_task - make it->task the first task at or after the cursor
  * whose table is shown under it. Whether the reader may see it is asked
- * later, at its first socket (sockmap_reader_sees()): most tasks have
- * none, and looking at their tables is cheaper than asking procfs.
+ * later, at each batch of its sockets (sockmap_reader_sees()): most tasks
+ * have none, and looking at their tables is cheaper than asking procfs.
  * Returns true holding a reference to it->task; false holds none.
  */
 static bool sockmap_grab_task(struct sockmap_iter *it)
@@ -341,7 +341,7 @@ static bool sockmap_grab_task(struct sockmap_iter *it)
 	it->len = 0;
 	it->scan_fd = it->fd;
 	it->scan_done = false;
-	it->seen = false;
+	it->named = false;
 	return true;
 }
 
@@ -402,9 +402,25 @@ static void sockmap_forget_cgroup(struct sockmap_iter *it)
 }
 
 /*
- * sockmap_reader_sees - whether the reader may see it->task's rows, asked
- * of procfs once per task and ->start() (module/access.c); when it may,
- * the task's command name and cgroup are read and escaped for its rows.
+ * sockmap_iter_may_see - whether the reader may see it->task now, asked
+ * of procfs (module/access.c); the KUnit suite may stand in for it.
+ * Sleeps; the caller holds a reference to @task and no lock.
+ */
+VISIBLE_IF_KUNIT bool sockmap_iter_may_see(struct sockmap_reader *r,
+					   struct task_struct *task, int tid)
+{
+	SOCKMAP_STATIC_STUB_REDIRECT(sockmap_iter_may_see, r, task, tid);
+	return sockmap_may_see(r, task, tid);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_may_see);
+
+/*
+ * sockmap_reader_sees - whether the reader may see the batch just taken
+ * from it->task: asked of procfs for every batch (module/access.c), after
+ * it was taken, so that a task that becomes hidden (not dumpable, a
+ * setuid exec) during a read shows no batch taken after that. At the
+ * task's first batch shown, its command name and cgroup are read and
+ * escaped for its rows.
  * Sleeps; the caller holds references to it->task and its batch, and no
  * lock.
  */
@@ -412,14 +428,14 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 {
 	char comm[TASK_COMM_LEN];
 
-	if (it->seen)
-		return true;
-	if (!sockmap_may_see(&it->reader, it->task, it->tid))
+	if (!sockmap_iter_may_see(&it->reader, it->task, it->tid))
 		return false;
+	if (it->named)
+		return true;
 	get_task_comm(comm, it->task);
 	*sockmap_fmt_name(it->comm, comm, strnlen(comm, sizeof(comm))) = '\0';
 	sockmap_read_cgroup(it);
-	it->seen = true;
+	it->named = true;
 	return true;
 }
 
@@ -493,8 +509,9 @@ static void sockmap_drop_task(struct sockmap_iter *it)
 
 /*
  * sockmap_next_socket - make the current row the first socket of it->task
- * at fd it->fd or above, taking another batch when this one is used up;
- * moves it->fd to its fd. Returns false when the task has no more: the
+ * at fd it->fd or above, taking another batch when this one is used up,
+ * if the reader may see it (sockmap_reader_sees()); moves it->fd to its
+ * fd. Returns false when the task has no more the reader may see: the
  * batch is then empty and holds nothing.
  */
 static bool sockmap_next_socket(struct sockmap_iter *it)
@@ -505,6 +522,10 @@ static bool sockmap_next_socket(struct sockmap_iter *it)
 		/* A table of many files and few sockets takes many batches. */
 		cond_resched();
 		sockmap_take_sockets(it);
+		if (it->len && !sockmap_reader_sees(it)) {
+			sockmap_drop_sockets(it);
+			return false;
+		}
 	}
 	it->fd = it->batch[it->pos].fd;
 	return true;
@@ -526,7 +547,7 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 	for (;;) {
 		if (!it->task && !sockmap_grab_task(it))
 			return NULL;
-		if (sockmap_next_socket(it) && sockmap_reader_sees(it))
+		if (sockmap_next_socket(it))
 			return it;
 		sockmap_drop_task(it);
 		it->tid++;
