@@ -15,20 +15,28 @@
  * References: between ->start()/->next() and the following ->next()/->stop()
  * the iterator holds one reference to the current task and one to each file
  * of the current batch that ->show() has not finished with; and, as caches,
- * one to a task of each thread group it has listed (struct sockmap_group),
  * one to the cgroup whose path it holds (it->cgroup_of) and one to the
  * last nsfs path procfs led it to (module/access.c). ->stop() drops them
  * all: nothing is held from ->stop() to the next ->start(), and ->show()
- * runs with no lock held, so it may sleep.
+ * runs with no lock held, so it may sleep. What outlives a ->stop() holds
+ * no reference: the cursor, and the shared fd tables shown so far in this
+ * pass over the output (it->shown), by address, checked against a task
+ * that still holds each before it is trusted.
  *
- * Every loop here is bounded by the tasks, threads or fd slots it passes,
- * each visited once per ->start(), and leaves the CPU (cond_resched())
- * at bounded intervals, whatever way a process arranges its threads.
+ * A read costs O(tasks + open fds + rows), whatever the layout and the
+ * read size: each task is visited once per pass (and the current one again
+ * at each ->start()), each fd table is walked once however many tasks
+ * share it, only over its open fds, and every loop leaves the CPU
+ * (cond_resched()) at bounded intervals and ends the read when the reader
+ * has been sent SIGKILL.
  */
 
+#include <linux/bitops.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/cgroup.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/net.h>
@@ -40,25 +48,17 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <linux/sort.h>
-#include <linux/xarray.h>
 
 #include "sockmap.h"
 
 /*
- * A thread group's fd tables and the lowest tid that holds each, for
- * telling which thread shows a table that several threads share (see
- * sockmap_shows_table()). Sorted by table, then tid. @pin is a reference
- * to one of the group's tasks: it keeps the group's signal_struct, which
- * identifies the group, from being freed and reused while this is cached.
+ * A shared fd table that this pass has shown (see sockmap_shows_table()):
+ * @files, compared, never read, and the number of the task it was shown
+ * under.
  */
-struct sockmap_group {
-	struct task_struct *pin;
-	unsigned int nr;
-	struct sockmap_holder {
-		const struct files_struct *files;	/* compared, never read */
-		int tid;
-	} holders[];
+struct sockmap_shown {
+	const struct files_struct *files;
+	int tid;
 };
 
 struct sockmap_iter {
@@ -85,7 +85,12 @@ struct sockmap_iter {
 	unsigned int scan_fd;
 	bool scan_done;
 
-	/* Whether @comm and @cgroup are @task's. */
+	/*
+	 * Whether the reader may see @task, asked just before the next batch
+	 * is taken (then the batch needs no other question), and whether
+	 * @comm and @cgroup are @task's.
+	 */
+	bool asked;
 	bool named;
 
 	/* Facts about @task, read once per task rather than once per row. */
@@ -108,10 +113,14 @@ struct sockmap_iter {
 	bool cgroup_dead;
 
 	/*
-	 * Thread groups whose shared tables were sorted out during this
-	 * ->start() .. ->stop(), by tgid: struct sockmap_group.
+	 * The shared tables shown since the header, an open-addressing hash
+	 * of @shown_cap (a power of two, or 0) slots, @shown_nr used. Kept
+	 * across reads, so that which task shows a table is decided once per
+	 * pass whatever the read size; freed at the end of the output.
 	 */
-	struct xarray groups;
+	struct sockmap_shown *shown;
+	unsigned int shown_nr;
+	unsigned int shown_cap;
 };
 
 /*
@@ -127,7 +136,8 @@ struct sockmap_iter {
  * group leader's table, and tasks that have none left, are passed over
  * here (the leader shows it). Moves it->tid to its number (and it->fd to 0
  * when that moved the cursor to another task).
- * A non-NULL return holds a reference to the task; NULL holds none.
+ * A non-NULL return holds a reference to the task; NULL holds none, and
+ * ERR_PTR(-EINTR) says the reader was killed meanwhile.
  */
 static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 {
@@ -158,6 +168,8 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 		task = NULL;
 		if (!--budget) {
 			rcu_read_unlock();
+			if (fatal_signal_pending(current))
+				return ERR_PTR(-EINTR);
 			cond_resched();
 			rcu_read_lock();
 			budget = SOCKMAP_FIND_BATCH;
@@ -167,139 +179,114 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 	return task;
 }
 
-/* Order holders by table, then by tid. */
-static int sockmap_holder_cmp(const void *a, const void *b)
+/* The slot of @files in it->shown: where it is, or the free one to use. */
+static struct sockmap_shown *sockmap_shown_slot(struct sockmap_iter *it,
+						const struct files_struct *files)
 {
-	const struct sockmap_holder *x = a, *y = b;
+	unsigned int mask = it->shown_cap - 1;
+	unsigned int i = hash_ptr((void *)files, ilog2(it->shown_cap));
 
-	if (x->files != y->files)
-		return x->files < y->files ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
-
-/* A few more threads than counted, for those created while we count. */
-#define SOCKMAP_GROUP_SLACK	16
-
-/*
- * sockmap_scan_group - list which thread of @task's group holds which
- * table, in one pass over the thread list, and sort the list. Threads
- * created during the pass may be missed; their tables are then shown
- * under them (see sockmap_group_shows()). Returns NULL when out of memory.
- * The result holds a reference to @task (->pin), which
- * sockmap_forget_groups() drops.
- */
-static struct sockmap_group *sockmap_scan_group(struct sockmap_iter *it,
-						struct task_struct *task)
-{
-	unsigned int max = get_nr_threads(task) + SOCKMAP_GROUP_SLACK;
-	struct sockmap_group *g;
-	struct task_struct *t;
-
-	g = kvmalloc(struct_size(g, holders, max), GFP_KERNEL_ACCOUNT);
-	if (!g)
-		return NULL;
-	g->nr = 0;
-	rcu_read_lock();
-	for_each_thread(task, t) {
-		if (g->nr == max)
-			break;
-		g->holders[g->nr].files = READ_ONCE(t->files);
-		g->holders[g->nr].tid = task_pid_nr_ns(t, it->ns);
-		g->nr++;
-	}
-	rcu_read_unlock();
-	sort(g->holders, g->nr, sizeof(g->holders[0]), sockmap_holder_cmp,
-	     NULL);
-	g->pin = get_task_struct(task);
-	return g;
+	while (it->shown[i].files && it->shown[i].files != files)
+		i = (i + 1) & mask;
+	return &it->shown[i];
 }
 
 /*
- * sockmap_group_of - the sorted tables of @task's thread group: cached
- * for the rest of this ->start() .. ->stop(), so that a group is listed
- * once however many of its threads are visited, and the walk stays linear
- * in the number of tasks. NULL when out of memory.
+ * sockmap_note_shown - note that @files is shown under it->tid. The table
+ * doubles when half full; if it cannot, the note is not made, and the
+ * table will be shown again under its next holder: once too often rather
+ * than not at all.
  */
-static struct sockmap_group *sockmap_group_of(struct sockmap_iter *it,
-					      struct task_struct *task)
+static void sockmap_note_shown(struct sockmap_iter *it,
+			       const struct files_struct *files)
 {
-	unsigned long tgid = task_tgid_nr_ns(task, it->ns);
-	struct sockmap_group *g = xa_load(&it->groups, tgid), *old;
+	struct sockmap_shown *old = it->shown, *slot;
+	unsigned int i, cap = it->shown_cap;
 
-	if (g && g->pin->signal == task->signal)
-		return g;
-	g = sockmap_scan_group(it, task);
-	if (!g)
-		return NULL;
-	old = xa_store(&it->groups, tgid, g, GFP_KERNEL_ACCOUNT);
-	if (xa_is_err(old)) {
-		put_task_struct(g->pin);
-		kvfree(g);
-		return NULL;
-	}
-	if (old) {	/* a group that has gone, whose tgid was reused */
-		put_task_struct(old->pin);
+	if (2 * (it->shown_nr + 1) > cap) {
+		cap = max(2 * cap, 64U);
+		it->shown = kvcalloc(cap, sizeof(*it->shown),
+				     GFP_KERNEL_ACCOUNT);
+		if (!it->shown) {
+			it->shown = old;
+			return;
+		}
+		swap(cap, it->shown_cap);
+		for (i = 0; i < cap; i++)
+			if (old[i].files)
+				*sockmap_shown_slot(it, old[i].files) = old[i];
 		kvfree(old);
 	}
-	return g;
+	slot = sockmap_shown_slot(it, files);
+	if (!slot->files)
+		it->shown_nr++;
+	slot->files = files;
+	slot->tid = it->tid;
+}
+
+/* sockmap_forget_shown - the pass is over, or starts again: forget it. */
+static void sockmap_forget_shown(struct sockmap_iter *it)
+{
+	kvfree(it->shown);
+	it->shown = NULL;
+	it->shown_nr = 0;
+	it->shown_cap = 0;
 }
 
 /*
- * sockmap_forget_groups - free what sockmap_group_of() cached, and drop
- * the references it held.
+ * sockmap_shown_before - whether @files was shown under another task
+ * earlier in this pass, which still holds it. That task's holding it is
+ * what tells that @files is the same table, not another one made at the
+ * same address since; if it let go of it, the table is shown again (once
+ * too often rather than not at all).
  */
-static void sockmap_forget_groups(struct sockmap_iter *it)
+static bool sockmap_shown_before(struct sockmap_iter *it,
+				 const struct files_struct *files)
 {
-	struct sockmap_group *g;
-	unsigned long tgid;
+	struct sockmap_shown *slot;
+	struct task_struct *t;
+	bool held;
 
-	xa_for_each(&it->groups, tgid, g) {
-		put_task_struct(g->pin);
-		kvfree(g);
-	}
-	xa_destroy(&it->groups);
+	if (!it->shown_cap)
+		return false;
+	slot = sockmap_shown_slot(it, files);
+	if (!slot->files || slot->tid == it->tid)
+		return false;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(slot->tid, it->ns), PIDTYPE_PID);
+	held = t && READ_ONCE(t->files) == files;
+	rcu_read_unlock();
+	return held;
 }
 
 /*
- * sockmap_group_shows - whether the thread it->task, with table @files,
- * is the thread of lowest tid in its group that holds @files. A table
- * the list does not know (the thread got it after the list was made) is
- * shown: once too often is better than not at all.
+ * sockmap_iter_may_see - whether the reader may see it->task now, asked
+ * of procfs (module/access.c); the KUnit suite may stand in for it.
+ * Sleeps; the caller holds a reference to @task and no lock.
  */
-static bool sockmap_group_shows(struct sockmap_iter *it,
-				const struct files_struct *files)
+VISIBLE_IF_KUNIT bool sockmap_iter_may_see(struct sockmap_reader *r,
+					   struct task_struct *task, int tid)
 {
-	struct sockmap_group *g = sockmap_group_of(it, it->task);
-	unsigned int lo = 0, hi, mid;
-
-	if (!g)
-		return true;
-	for (hi = g->nr; lo < hi; ) {	/* the first holder of @files */
-		mid = lo + (hi - lo) / 2;
-		if (g->holders[mid].files < files)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == g->nr || g->holders[lo].files != files)
-		return true;
-	return g->holders[lo].tid == it->tid;
+	SOCKMAP_STATIC_STUB_REDIRECT(sockmap_iter_may_see, r, task, tid);
+	return sockmap_may_see(r, task, tid);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_may_see);
 
 /*
  * sockmap_shows_table - whether it->task's fd table is shown under it.
- * Every table is shown once, under the first task in the walk's order
- * (the lowest number) of its thread group that holds it: threads share
- * their leader's table and are skipped (sockmap_find_task()); a thread
- * that unshared it (unshare(CLONE_FILES)) has a table of its own; threads
- * that share a table that is not the leader's (it was unshared, then
- * more threads were created; or the leader has exited) show it under the
- * first of them. Tasks of other thread groups that share a table
- * (clone(CLONE_FILES) without CLONE_THREAD) each show it, as /proc does.
+ * Every table is shown once per pass, under the first task in the walk's
+ * order (the lowest number) that holds it and that the reader may see,
+ * whatever the holders are to each other: threads that share their
+ * leader's table are skipped (sockmap_find_task()) and the leader shows
+ * it; a table that other tasks hold too - threads that unshared and
+ * started more, processes made with clone(CLONE_FILES) - is noted in
+ * it->shown when first shown, and its other holders skip it at the cost
+ * of a lookup. So a table is walked once however many tasks share it.
  *
+ * The reader is asked about a task that holds a shared table before the
+ * table is noted: a holder it may not see leaves the table to the next.
  * task_lock() keeps it->task's table from being released while its
- * reference count is read. A table that no other task holds needs no
- * more; otherwise the group is listed once (sockmap_group_of()).
+ * reference count is read. Sleeps.
  */
 static bool sockmap_shows_table(struct sockmap_iter *it)
 {
@@ -307,42 +294,57 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
 	struct files_struct *files;
 	bool alone;
 
-	if (thread_group_leader(task))
-		return true;
 	task_lock(task);
 	files = task->files;
 	alone = files && atomic_read(&files->count) == 1;
 	task_unlock(task);
 	if (!files)
 		return false;
-	return alone || sockmap_group_shows(it, files);
+	if (alone)
+		return true;
+	/* Only compared from here: @files may go, its address is a key. */
+	if (sockmap_shown_before(it, files) ||
+	    !sockmap_iter_may_see(&it->reader, task, it->tid))
+		return false;
+	it->asked = true;
+	sockmap_note_shown(it, files);
+	return true;
 }
 
 /*
  * sockmap_grab_task - make it->task the first task at or after the cursor
  * whose table is shown under it. Whether the reader may see it is asked
- * later, at each batch of its sockets (sockmap_reader_sees()): most tasks
- * have none, and looking at their tables is cheaper than asking procfs.
- * Returns true holding a reference to it->task; false holds none.
+ * at its first batch of sockets (sockmap_next_socket()) unless
+ * sockmap_shows_table() asked: most tasks have none, and looking at their
+ * tables is cheaper than asking procfs.
+ * Returns 1 holding a reference to it->task; 0 or -EINTR hold none.
  */
-static bool sockmap_grab_task(struct sockmap_iter *it)
+static int sockmap_grab_task(struct sockmap_iter *it)
 {
+	struct task_struct *task;
+
 	for (;; it->tid++, it->fd = 0) {
-		/* A walk over many tasks must not hog the CPU. */
+		/* A walk over many tasks must not hog the CPU... */
 		cond_resched();
-		it->task = sockmap_find_task(it);
-		if (!it->task)
-			return false;
+		/* ...nor keep a killed reader. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		it->asked = false;
+		task = sockmap_find_task(it);
+		if (IS_ERR_OR_NULL(task))
+			return PTR_ERR(task);
+		it->task = task;
 		if (sockmap_shows_table(it))
 			break;
 		put_task_struct(it->task);
+		it->task = NULL;
 	}
 	it->pos = 0;
 	it->len = 0;
 	it->scan_fd = it->fd;
 	it->scan_done = false;
 	it->named = false;
-	return true;
+	return 1;
 }
 
 /*
@@ -402,25 +404,12 @@ static void sockmap_forget_cgroup(struct sockmap_iter *it)
 }
 
 /*
- * sockmap_iter_may_see - whether the reader may see it->task now, asked
- * of procfs (module/access.c); the KUnit suite may stand in for it.
- * Sleeps; the caller holds a reference to @task and no lock.
- */
-VISIBLE_IF_KUNIT bool sockmap_iter_may_see(struct sockmap_reader *r,
-					   struct task_struct *task, int tid)
-{
-	SOCKMAP_STATIC_STUB_REDIRECT(sockmap_iter_may_see, r, task, tid);
-	return sockmap_may_see(r, task, tid);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_may_see);
-
-/*
  * sockmap_reader_sees - whether the reader may see the batch just taken
  * from it->task: asked of procfs for every batch (module/access.c), after
- * it was taken, so that a task that becomes hidden (not dumpable, a
- * setuid exec) during a read shows no batch taken after that. At the
- * task's first batch shown, its command name and cgroup are read and
- * escaped for its rows.
+ * it was taken, unless it was asked just before; so a task that becomes
+ * hidden (not dumpable, a setuid exec) during a read shows no batch taken
+ * after that. At the task's first batch shown, its command name and cgroup
+ * are read and escaped for its rows.
  * Sleeps; the caller holds references to it->task and its batch, and no
  * lock.
  */
@@ -428,8 +417,10 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 {
 	char comm[TASK_COMM_LEN];
 
-	if (!sockmap_iter_may_see(&it->reader, it->task, it->tid))
+	if (!it->asked &&
+	    !sockmap_iter_may_see(&it->reader, it->task, it->tid))
 		return false;
+	it->asked = false;
 	if (it->named)
 		return true;
 	get_task_comm(comm, it->task);
@@ -442,8 +433,11 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 /*
  * sockmap_take_sockets - fill it->batch with it->task's sockets at fd
  * it->scan_fd and above: at most SOCKMAP_BATCH of them, from at most
- * SOCKMAP_SCAN_SLOTS fd slots, so that the locks are held briefly however
- * large the table. Moves it->scan_fd past the slots looked at.
+ * SOCKMAP_SCAN_SLOTS open fds found in at most SOCKMAP_SCAN_SLOTS words
+ * of the open_fds bitmap, so that the locks are held briefly however large
+ * the table. Empty slots are passed over a word at a time, as
+ * iterate_fd() does, so a table costs its open fds, not its size. Moves
+ * it->scan_fd past the slots looked at.
  *
  * Locking and references, as fs/proc/fd.c's seq_show(): task_lock() keeps
  * task->files from being released or replaced, and files->file_lock keeps
@@ -454,8 +448,9 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
  */
 static void sockmap_take_sockets(struct sockmap_iter *it)
 {
-	unsigned int fd = it->scan_fd, end;
+	unsigned int fd = it->scan_fd, end, max, looked = 0;
 	struct files_struct *files;
+	struct fdtable *fdt;
 	struct file *file;
 
 	it->pos = 0;
@@ -469,10 +464,14 @@ static void sockmap_take_sockets(struct sockmap_iter *it)
 		return;
 	}
 	spin_lock(&files->file_lock);
-	end = files_fdtable(files)->max_fds;
-	if (fd < end)
-		end = min(end, fd + SOCKMAP_SCAN_SLOTS);
-	for (; fd < end && it->len < SOCKMAP_BATCH; fd++) {
+	fdt = files_fdtable(files);
+	max = fdt->max_fds;
+	end = fd < max ? min(max, fd + SOCKMAP_SCAN_SLOTS * BITS_PER_LONG) : fd;
+	for (; it->len < SOCKMAP_BATCH && looked < SOCKMAP_SCAN_SLOTS; fd++) {
+		fd = find_next_bit(fdt->open_fds, end, fd);
+		if (fd >= end)
+			break;
+		looked++;
 		file = files_lookup_fd_locked(files, fd);
 		if (!file || !sock_from_file(file))
 			continue;
@@ -480,7 +479,7 @@ static void sockmap_take_sockets(struct sockmap_iter *it)
 		it->batch[it->len].file = get_file(file);
 		it->len++;
 	}
-	it->scan_done = fd >= files_fdtable(files)->max_fds;
+	it->scan_done = fd >= max;
 	spin_unlock(&files->file_lock);
 	task_unlock(it->task);
 	it->scan_fd = fd;
@@ -511,24 +510,32 @@ static void sockmap_drop_task(struct sockmap_iter *it)
  * sockmap_next_socket - make the current row the first socket of it->task
  * at fd it->fd or above, taking another batch when this one is used up,
  * if the reader may see it (sockmap_reader_sees()); moves it->fd to its
- * fd. Returns false when the task has no more the reader may see: the
- * batch is then empty and holds nothing.
+ * fd. Returns 1 then; 0 when the task has no more the reader may see, or
+ * -EINTR when the reader was killed: the batch is then empty and holds
+ * nothing.
  */
-static bool sockmap_next_socket(struct sockmap_iter *it)
+static int sockmap_next_socket(struct sockmap_iter *it)
 {
 	while (it->pos == it->len) {
 		if (it->scan_done)
-			return false;
+			return 0;
 		/* A table of many files and few sockets takes many batches. */
 		cond_resched();
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		sockmap_take_sockets(it);
-		if (it->len && !sockmap_reader_sees(it)) {
+		if (!it->len) {
+			/* An answer is for the batch that follows it. */
+			it->asked = false;
+			continue;
+		}
+		if (!sockmap_reader_sees(it)) {
 			sockmap_drop_sockets(it);
-			return false;
+			return 0;
 		}
 	}
 	it->fd = it->batch[it->pos].fd;
-	return true;
+	return 1;
 }
 
 /* The file of the current row; the batch holds a reference to it. */
@@ -539,15 +546,30 @@ static struct file *sockmap_row_file(const struct sockmap_iter *it)
 
 /*
  * sockmap_get_next - move to the first row at or after the cursor.
- * A non-NULL return holds references to it->task and to the current row's
- * file (with the rest of its batch); NULL holds none.
+ * Returns @it holding references to it->task and to the current row's file
+ * (with the rest of its batch); NULL at the end of the output, where what
+ * the pass noted is freed; or ERR_PTR(-EINTR) when the reader was killed,
+ * which seq_read_iter() returns unless some output was made.
+ * Neither holds anything that ->stop() does not drop.
  */
 static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 {
+	int ret;
+
 	for (;;) {
-		if (!it->task && !sockmap_grab_task(it))
-			return NULL;
-		if (sockmap_next_socket(it))
+		if (!it->task) {
+			ret = sockmap_grab_task(it);
+			if (ret < 0)
+				return ERR_PTR(ret);
+			if (!ret) {
+				sockmap_forget_shown(it);
+				return NULL;
+			}
+		}
+		ret = sockmap_next_socket(it);
+		if (ret < 0)
+			return ERR_PTR(ret);
+		if (ret)
 			return it;
 		sockmap_drop_task(it);
 		it->tid++;
@@ -557,15 +579,15 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 
 /*
  * sockmap_put_row - drop what sockmap_get_next() took, and what it
- * cached; safe to repeat. The cursor stays on the current row, so the
- * next ->start() takes a new batch from its fd on (the files of the old
- * one may have been closed) and asks again who may see what.
+ * cached for this read; safe to repeat. The cursor stays on the current
+ * row, so the next ->start() takes a new batch from its fd on (the files
+ * of the old one may have been closed) and asks again who may see what.
+ * The shared tables noted (it->shown) hold no reference and are kept.
  */
 static void sockmap_put_row(struct sockmap_iter *it)
 {
 	if (it->task)
 		sockmap_drop_task(it);
-	sockmap_forget_groups(it);
 	sockmap_forget_cgroup(it);
 	sockmap_reader_put(&it->reader);
 }
@@ -581,6 +603,7 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 	if (*pos == 0) {
 		it->tid = 0;
 		it->fd = 0;
+		sockmap_forget_shown(it);
 		return SEQ_START_TOKEN;
 	}
 	/* Otherwise resume at the cursor: the row that did not fit last time. */
@@ -713,17 +736,20 @@ int sockmap_iter_open(struct file *file, const struct path *proc_root)
 	it->ns = get_pid_ns(proc_pid_ns(proc_root->dentry->d_sb));
 	it->cgroup_ns = current->nsproxy->cgroup_ns;
 	get_cgroup_ns(it->cgroup_ns);
-	xa_init(&it->groups);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
 
-/* ->release(): between reads the iterator holds only the namespaces. */
+/*
+ * ->release(): between reads the iterator holds only the namespaces and,
+ * in the middle of the output, the shared tables it noted.
+ */
 int sockmap_iter_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct sockmap_iter *it = m->private;
 
+	sockmap_forget_shown(it);
 	put_cgroup_ns(it->cgroup_ns);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);
