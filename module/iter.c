@@ -68,9 +68,13 @@ struct sockmap_iter {
 	/* What %pK shows the reader: asked at each ->start(), see row.c. */
 	enum sockmap_kptr kptr;
 
-	/* The cursor: the row most recently handed to ->show(). */
+	/*
+	 * The cursor: the row most recently handed to ->show(), and when its
+	 * task started, which tells it from a later task given the same tid.
+	 */
 	int tid;
 	unsigned int fd;
+	u64 start_time;
 
 	/* Held between calls: see the comment at the top of this file. */
 	struct task_struct *task;
@@ -134,8 +138,9 @@ struct sockmap_iter {
  * sockmap_find_task - the first task whose number in it->ns is at least
  * it->tid and that may have a table to show: threads that share their
  * group leader's table, and tasks that have none left, are passed over
- * here (the leader shows it). Moves it->tid to its number (and it->fd to 0
- * when that moved the cursor to another task).
+ * here (the leader shows it). Moves it->tid to its number, and it->fd to 0
+ * when that is another task than the cursor's: one that another number,
+ * or the same number reused, names.
  * A non-NULL return holds a reference to the task; NULL holds none, and
  * ERR_PTR(-EINTR) says the reader was killed meanwhile.
  */
@@ -162,6 +167,9 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 		files = task ? READ_ONCE(task->files) : NULL;
 		if (files && (thread_group_leader(task) ||
 			      files != READ_ONCE(task->group_leader->files))) {
+			if (task->start_time != it->start_time)
+				it->fd = 0;	/* the number was reused */
+			it->start_time = task->start_time;
 			get_task_struct(task);
 			break;
 		}
@@ -603,6 +611,7 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 	if (*pos == 0) {
 		it->tid = 0;
 		it->fd = 0;
+		it->start_time = 0;
 		sockmap_forget_shown(it);
 		return SEQ_START_TOKEN;
 	}

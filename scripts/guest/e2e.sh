@@ -903,6 +903,27 @@ check_small_reads() {
 		echo "a read 4 KiB at a time takes $t4 us, more than 3 x $t us (64 KiB at a time) + 0.1 s"
 }
 
+# A tid reused in the middle of a read (layout "reuse" and "rejoin", as
+# root, which may set ns_last_pid): a process that exits while the cursor
+# is on its row of fd F, and a new one given its pid, show all of the new
+# one's sockets, not only those above F; and a table whose holder gets a
+# thread, sharing it, under a lower tid that an exited thread left is
+# still shown whole. Either lost rows before.
+check_tid_reuse() {
+	for mode in reuse rejoin; do
+		out=$W/tid.$mode
+		"$LAYOUT" $mode "$SOCKMAP" 40 >"$out" 2>&1 ||
+			{ echo "$mode: $(cat "$out")"; continue; }
+		shown=$(zoo_field "$out" shown) expected=$(zoo_field "$out" expected)
+		tid=$(zoo_field "$out" tid) joined=$(zoo_field "$out" joined)
+		echo "$mode: $shown rows of $expected sockets (tid $tid${joined:+, joined by $joined})" >&3
+		[ -n "$shown" ] && [ "$shown" = "$expected" ] ||
+			echo "$mode: ${shown:-no} rows of the $expected sockets of tid $tid${joined:+ (joined by $joined)}"
+		[ $mode = reuse ] || [ "${joined:-0}" -lt "${tid:-0}" ] ||
+			echo "rejoin: the new thread got tid $joined, not one below $tid"
+	done
+}
+
 # Memory a file keeps after a read: N opens of /proc/sockmap read once
 # each (4 KiB, as cat's first read), as root and as uid 1000, cost at most
 # 16 KiB each of MemAvailable (measured by the workload around its opens,
@@ -1306,7 +1327,7 @@ TIMES=
 CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs small-reads names-escaped stale-peer packet-vanished
-open-memory read-memory write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
+open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "  note: ..." whatever the verdict. A
@@ -1405,6 +1426,7 @@ main() {
 	check packet-vanished check_packet
 	check open-memory check_open_memory
 	check read-memory check_read_memory
+	check tid-reuse check_tid_reuse
 	check write-eacces check_write
 	check reload-cycles check_reload
 	check rmmod-mid-read check_rmmod_mid_read
