@@ -192,7 +192,7 @@ static struct sockmap_shown *sockmap_shown_slot(struct sockmap_iter *it,
 						const struct files_struct *files)
 {
 	unsigned int mask = it->shown_cap - 1;
-	unsigned int i = hash_ptr((void *)files, ilog2(it->shown_cap));
+	unsigned int i = hash_ptr(files, ilog2(it->shown_cap));
 
 	while (it->shown[i].files && it->shown[i].files != files)
 		i = (i + 1) & mask;
