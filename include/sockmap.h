@@ -15,8 +15,12 @@
 /*
  * module/iter.c takes a task's sockets from its fd table in batches: up to
  * SOCKMAP_BATCH sockets from up to SOCKMAP_SCAN_SLOTS fd slots per lock.
+ * Whether the reader may see the task is asked of procfs once per batch, a
+ * path walk: a batch holds as many sockets as a process of an ordinary
+ * system has, so that asking per batch costs about what asking once per
+ * task and read did.
  */
-#define SOCKMAP_BATCH		16
+#define SOCKMAP_BATCH		128
 #define SOCKMAP_SCAN_SLOTS	256
 
 /*

@@ -76,12 +76,16 @@ struct sockmap_iter {
 	unsigned int fd;
 	u64 start_time;
 
-	/* Held between calls: see the comment at the top of this file. */
+	/*
+	 * Held between calls: see the comment at the top of this file. The
+	 * batch (SOCKMAP_BATCH entries) is allocated at ->start() and freed
+	 * at ->stop(), so that a file between reads does not keep it.
+	 */
 	struct task_struct *task;
-	struct {
+	struct sockmap_slot {
 		unsigned int fd;
 		struct file *file;
-	} batch[SOCKMAP_BATCH];
+	} *batch;
 	unsigned int pos;	/* batch[pos] is the current row's */
 	unsigned int len;	/* batch[pos..len) hold references */
 
@@ -596,6 +600,8 @@ static void sockmap_put_row(struct sockmap_iter *it)
 {
 	if (it->task)
 		sockmap_drop_task(it);
+	kfree(it->batch);
+	it->batch = NULL;
 	sockmap_forget_cgroup(it);
 	sockmap_reader_put(&it->reader);
 }
@@ -606,6 +612,11 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 
 	/* In read(): the reader is current, as %pK needs. */
 	it->kptr = sockmap_kptr_mode();
+
+	it->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*it->batch),
+				  GFP_KERNEL_ACCOUNT);
+	if (!it->batch)
+		return ERR_PTR(-ENOMEM);
 
 	/* Position 0 is the header, and a read from it starts over. */
 	if (*pos == 0) {
