@@ -15,8 +15,12 @@
 /*
  * module/iter.c takes a task's sockets from its fd table in batches: up to
  * SOCKMAP_BATCH sockets from up to SOCKMAP_SCAN_SLOTS fd slots per lock.
+ * Whether the reader may see the task is asked of procfs once per batch, a
+ * path walk: a batch holds as many sockets as a process of an ordinary
+ * system has, so that asking per batch costs about what asking once per
+ * task and read did.
  */
-#define SOCKMAP_BATCH		16
+#define SOCKMAP_BATCH		128
 #define SOCKMAP_SCAN_SLOTS	256
 
 /*
@@ -158,11 +162,19 @@ bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 		     int tid);
 void sockmap_reader_put(struct sockmap_reader *r);
 
-/* module/iter.c - the seq_file walk over (task, fd). */
+/*
+ * module/iter.c - the seq_file walk over (task, fd). One read() fills at
+ * most SOCKMAP_SEQ_BUF_MAX bytes of rows.
+ */
+#define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
 struct kiocb;
 struct iov_iter;
 int sockmap_iter_open(struct file *file, const struct path *proc_root);
 ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to);
 int sockmap_iter_release(struct inode *inode, struct file *file);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool sockmap_iter_may_see(struct sockmap_reader *r, struct task_struct *task,
+			  int tid);
+#endif
 
 #endif /* SOCKMAP_H */

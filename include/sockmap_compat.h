@@ -203,4 +203,17 @@ static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
 
+/*
+ * SOCKMAP_STATIC_STUB_REDIRECT(): KUnit's static stubs (6.3), with which
+ * the suite stands in for a function, only in kernels built with the
+ * suite; elsewhere, and before 6.3, nothing.
+ */
+#if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST) && defined(SOCKMAP_HAVE_KUNIT_STATIC_STUB)
+#include <kunit/static_stub.h>
+#define SOCKMAP_STATIC_STUB_REDIRECT(fn, args...) \
+	KUNIT_STATIC_STUB_REDIRECT(fn, args)
+#else
+#define SOCKMAP_STATIC_STUB_REDIRECT(fn, args...) do { } while (0)
+#endif
+
 #endif /* SOCKMAP_COMPAT_H */

@@ -8,10 +8,11 @@
  * it sent, the tcp_sock fields /proc/net/tcp prints) for the rows.
  *
  * The tests run in a kernel thread. Kernel threads share one fd table
- * (init_files), so the cursor test's fds appear under every kernel
- * thread's PID: that gives the walk plenty of rows to resume through.
+ * (init_files), as processes made with clone(CLONE_FILES) do: the table
+ * is shown once, under the first of them the reader may see.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 #include <linux/anon_inodes.h>
@@ -54,11 +55,11 @@ SOCKMAP_IMPORT_KUNIT_NS();
 #define SOCKMAP_TEST_OUTPUT_MAX	(4 << 20)
 
 /*
- * Socket fds the cursor test installs. Every kernel thread shows them all
- * (see above): some 20 threads times 48 rows of ~200 bytes fill several
- * seq_file buffers.
+ * Socket fds the cursor test installs: 900 rows of some 200 bytes fill
+ * several seq_file buffers (SOCKMAP_SEQ_BUF_MAX). A kernel thread may
+ * have 1,024 fds open.
  */
-#define SOCKMAP_TEST_CURSOR_FDS	48
+#define SOCKMAP_TEST_CURSOR_FDS	900
 
 /* ---------------------------------------------------------------------- */
 /* Helpers: seq_files in memory, strings, sockets, files and credentials. */
@@ -1575,6 +1576,15 @@ static struct file *sockmap_test_open_walk(struct kunit *test,
 	return file;
 }
 
+/*
+ * A walk opened by uid 1000, which may see this thread and no other kernel
+ * thread: the table they share is then shown under this thread's PID.
+ */
+static struct file *sockmap_test_open_own_walk(struct kunit *test)
+{
+	return sockmap_test_open_walk(test, sockmap_test_user(test, 1000));
+}
+
 static char *sockmap_test_output_buf(struct kunit *test)
 {
 	char *buf = kvzalloc(SOCKMAP_TEST_OUTPUT_MAX, GFP_KERNEL);
@@ -1683,11 +1693,14 @@ static void sockmap_test_cursor(struct kunit *test)
 {
 	static const size_t chunks[] = { 1, 7, 4096, 65536, 1 << 20 };
 	char *out[ARRAY_SIZE(chunks)], *again;
-	struct sockmap_test_fd fds[SOCKMAP_TEST_CURSOR_FDS] = {};
+	struct sockmap_test_fd *fds;
 	struct file *sockets[4], *walk;
-	size_t bufsize = 0;
 	int i, attempt;
 	bool same;
+
+	fds = kunit_kcalloc(test, SOCKMAP_TEST_CURSOR_FDS, sizeof(*fds),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fds);
 
 	/*
 	 * Arrange: a TCP listener, a UDP socket and a UNIX pair, each on
@@ -1703,9 +1716,9 @@ static void sockmap_test_cursor(struct kunit *test)
 	sockets[2] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	sockets[3] = sockmap_test_socket(test, AF_UNIX, SOCK_STREAM, 0);
 	sockmap_test_socketpair(test, sockets[2], sockets[3]);
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
+	for (i = 0; i < SOCKMAP_TEST_CURSOR_FDS; i++)
 		fds[i].file = sockets[i % ARRAY_SIZE(sockets)];
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
+	for (i = 0; i < SOCKMAP_TEST_CURSOR_FDS; i++)
 		fds[i].fd = sockmap_test_install_fd(test, fds[i].file);
 	/*
 	 * What set_task_comm() does, which modules cannot call. This thread
@@ -1725,12 +1738,11 @@ static void sockmap_test_cursor(struct kunit *test)
 	 */
 	for (attempt = 1; attempt <= 3; attempt++) {
 		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
-			walk = sockmap_test_open_walk(test, NULL);
+			walk = sockmap_test_open_own_walk(test);
 			sockmap_test_read_all(test, walk, chunks[i], out[i]);
 			if (i == 1)	/* rewind the same file and read again */
 				sockmap_test_read_all(test, walk, chunks[i],
 						      again);
-			bufsize = ((struct seq_file *)walk->private_data)->size;
 		}
 		same = !strcmp(out[1], again);
 		for (i = 1; i < ARRAY_SIZE(chunks); i++)
@@ -1742,15 +1754,15 @@ static void sockmap_test_cursor(struct kunit *test)
 	}
 
 	/* Assert: several buffers' worth, so every read size had to resume */
-	kunit_info(test, "%zu bytes, seq_file buffer %zu bytes\n",
-		   strlen(out[0]), bufsize);
-	KUNIT_EXPECT_GT_MSG(test, strlen(out[0]), 2 * bufsize,
+	kunit_info(test, "%zu bytes, seq_file buffer %d bytes\n",
+		   strlen(out[0]), SOCKMAP_SEQ_BUF_MAX);
+	KUNIT_EXPECT_GT_MSG(test, strlen(out[0]), 2 * SOCKMAP_SEQ_BUF_MAX,
 			    "too few rows to fill several seq_file buffers");
 	for (i = 1; i < ARRAY_SIZE(chunks); i++)
 		sockmap_test_expect_same(test, out[0], out[i], chunks[i]);
 	sockmap_test_expect_same(test, out[1], again, chunks[1]);
 	sockmap_test_check_rows(test, out[0], "sockmap\\040kunit\\134", fds,
-				ARRAY_SIZE(fds));
+				SOCKMAP_TEST_CURSOR_FDS);
 }
 
 /*
@@ -1807,7 +1819,7 @@ static void sockmap_test_sparse_table(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
 		/* Act */
-		sockmap_test_read_all(test, sockmap_test_open_walk(test, NULL),
+		sockmap_test_read_all(test, sockmap_test_open_own_walk(test),
 				      chunks[i], out);
 
 		/* Assert */
@@ -1827,17 +1839,19 @@ static void sockmap_test_sparse_table(struct kunit *test)
 /*
  * Who may see whom: exactly whom procfs lets readlink /proc/TID/fd/N, with
  * the opener's credentials (module/access.c). Kernel threads, this test's
- * among them, share one fd table: a socket installed in it has a row under
- * every kernel thread a reader may see. They are root's, have no mm (so
- * they are not dumpable: only CAP_SYS_PTRACE passes ptrace's check), and
- * their fd/ directories are root's, mode 0500 (so only root or
- * CAP_DAC_READ_SEARCH may search them). Whatever the opener, this thread
- * reads its own rows, as a process always may in /proc.
+ * among them, share one fd table: a socket installed in it has one row,
+ * under the first kernel thread the reader may see (kthreadd, which has a
+ * lower PID than this thread, when it may see every one). They are
+ * root's, have no mm (so they are not dumpable: only CAP_SYS_PTRACE passes
+ * ptrace's check), and their fd/ directories are root's, mode 0500 (so
+ * only root or CAP_DAC_READ_SEARCH may search them). Whatever the opener,
+ * this thread reads its own rows, as a process always may in /proc: the
+ * row is under it when the reader may see no other kernel thread.
  */
 struct sockmap_see_case {
 	const char *desc;
 	struct sockmap_test_ids reader;	/* the opener */
-	bool all;	/* sees other kernel threads' rows, not only its own */
+	bool all;	/* sees other kernel threads, not only this one */
 };
 
 #define SEE_IDS_0	.uid = 0, .euid = 0, .suid = 0, .fsuid = 0, .gid = 0
@@ -1916,13 +1930,10 @@ static void sockmap_test_may_see(struct kunit *test)
 	/* Assert */
 	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
 			       &others);
-	KUNIT_EXPECT_EQ_MSG(test, own, 1, "rows under this thread's own PID");
-	if (c->all)
-		KUNIT_EXPECT_GT_MSG(test, others, 0,
-				    "no rows under other kernel threads");
-	else
-		KUNIT_EXPECT_EQ_MSG(test, others, 0,
-				    "rows of kernel threads it may not see");
+	KUNIT_EXPECT_EQ_MSG(test, own, c->all ? 0 : 1,
+			    "rows under this thread's own PID");
+	KUNIT_EXPECT_EQ_MSG(test, others, c->all ? 1 : 0,
+			    "rows under other kernel threads");
 }
 
 /*
@@ -1948,8 +1959,9 @@ static void sockmap_test_cgroup_root(struct kunit *test)
  * The walk judges visibility on the credentials of whoever opened the
  * file, not of whoever reads it: this thread is root, with every
  * capability, yet a file opened by uid 1000 shows it only its own rows
- * (sockmap_test_may_see()); and one opened by root shows everything to a
- * reader whose own credentials are uid 1000's.
+ * (sockmap_test_may_see()); and one opened by root shows a reader whose
+ * own credentials are uid 1000's the kernel threads' table under the
+ * first of them, as root sees it.
  */
 static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
 {
@@ -1971,9 +1983,88 @@ static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
 	/* Assert */
 	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
 			       &others);
-	KUNIT_EXPECT_EQ(test, own, 1);
-	KUNIT_EXPECT_GT_MSG(test, others, 0,
+	KUNIT_EXPECT_EQ(test, own, 0);
+	KUNIT_EXPECT_EQ_MSG(test, others, 1,
 			    "a root-opened file shows uid 1000 too little");
+}
+
+/*
+ * A table that tasks of different thread groups share (kernel threads
+ * share init_files, as processes made with clone(CLONE_FILES) share
+ * theirs) is shown once, not once per holder: otherwise a read would walk
+ * it once per holder, at a cost of holders times slots.
+ */
+static void sockmap_test_shared_table_once(struct kunit *test)
+{
+	char *out = sockmap_test_output_buf(test);
+	struct file *sock;
+	int own, others;
+
+	/* Arrange: a socket in a table other kernel threads hold too */
+	KUNIT_ASSERT_GT_MSG(test, atomic_read(&current->files->count), 1,
+			    "this kernel thread's table is not shared");
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	sockmap_test_install_fd(test, sock);
+
+	/* Act: read as root, who may see every kernel thread */
+	sockmap_test_read_all(test, sockmap_test_open_walk(test, NULL), 4096,
+			      out);
+
+	/* Assert */
+	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
+			       &others);
+	KUNIT_EXPECT_EQ_MSG(test, own + others, 1,
+			    "rows of one socket in a table held by many");
+}
+
+/*
+ * procfs as sockmap_test_see_once() plays it: this thread may be seen
+ * until it has been asked about once (test->priv counts the questions),
+ * no other task at all.
+ */
+static bool sockmap_test_see_once(struct sockmap_reader *r,
+				  struct task_struct *task, int tid)
+{
+	struct kunit *test = kunit_get_current_test();
+	int *asked = test->priv;
+
+	if (task != current)
+		return false;
+	return (*asked)++ == 0;
+}
+
+/*
+ * Whether the reader may see a task is asked again for every batch of its
+ * sockets: a task that becomes hidden in the middle of one read() (it
+ * made itself not dumpable, it exec'd a setuid program) shows no batch
+ * taken after that. Here procfs says yes once, then no: one batch of this
+ * thread's sockets is shown, out of three.
+ */
+static void sockmap_test_asks_each_batch(struct kunit *test)
+{
+	char *out = sockmap_test_output_buf(test);
+	struct file *sock;
+	int asked = 0, own, others, i;
+
+	/* Arrange */
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	for (i = 0; i < 3 * SOCKMAP_BATCH; i++)
+		sockmap_test_install_fd(test, sock);
+	test->priv = &asked;
+	kunit_activate_static_stub(test, sockmap_iter_may_see,
+				   sockmap_test_see_once);
+
+	/* Act: one read() takes them all */
+	sockmap_test_read_all(test, sockmap_test_open_walk(test, NULL),
+			      SOCKMAP_SEQ_BUF_MAX, out);
+
+	/* Assert */
+	sockmap_test_count_ino(test, out, sockmap_test_ino(sock), &own,
+			       &others);
+	KUNIT_EXPECT_EQ_MSG(test, own, SOCKMAP_BATCH,
+			    "rows shown of a task that procfs hid after one batch");
+	KUNIT_EXPECT_EQ(test, others, 0);
+	KUNIT_EXPECT_GE_MSG(test, asked, 2, "questions asked of procfs");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2032,6 +2123,8 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
+	KUNIT_CASE(sockmap_test_shared_table_once),
+	KUNIT_CASE(sockmap_test_asks_each_batch),
 	KUNIT_CASE(sockmap_test_cgroup_root),
 	{}
 };

@@ -15,20 +15,28 @@
  * References: between ->start()/->next() and the following ->next()/->stop()
  * the iterator holds one reference to the current task and one to each file
  * of the current batch that ->show() has not finished with; and, as caches,
- * one to a task of each thread group it has listed (struct sockmap_group),
  * one to the cgroup whose path it holds (it->cgroup_of) and one to the
  * last nsfs path procfs led it to (module/access.c). ->stop() drops them
  * all: nothing is held from ->stop() to the next ->start(), and ->show()
- * runs with no lock held, so it may sleep.
+ * runs with no lock held, so it may sleep. What outlives a ->stop() holds
+ * no reference: the cursor, and the shared fd tables shown so far in this
+ * pass over the output (it->shown), by address, checked against a task
+ * that still holds each before it is trusted.
  *
- * Every loop here is bounded by the tasks, threads or fd slots it passes,
- * each visited once per ->start(), and leaves the CPU (cond_resched())
- * at bounded intervals, whatever way a process arranges its threads.
+ * A read costs O(tasks + open fds + rows), whatever the layout and the
+ * read size: each task is visited once per pass (and the current one again
+ * at each ->start()), each fd table is walked once however many tasks
+ * share it, only over its open fds, and every loop leaves the CPU
+ * (cond_resched()) at bounded intervals and ends the read when the reader
+ * has been sent SIGKILL.
  */
 
+#include <linux/bitops.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/cgroup.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/net.h>
@@ -39,25 +47,18 @@
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
-#include <linux/xarray.h>
+#include <linux/uio.h>
 
 #include "sockmap.h"
 
 /*
- * A thread group's fd tables and the lowest tid that holds each, for
- * telling which thread shows a table that several threads share (see
- * sockmap_shows_table()). Sorted by table, then tid. @pin is a reference
- * to one of the group's tasks: it keeps the group's signal_struct, which
- * identifies the group, from being freed and reused while this is cached.
+ * A shared fd table that this pass has shown (see sockmap_shows_table()):
+ * @files, compared, never read, and the number of the task it was shown
+ * under.
  */
-struct sockmap_group {
-	struct task_struct *pin;
-	unsigned int nr;
-	struct sockmap_holder {
-		const struct files_struct *files;	/* compared, never read */
-		int tid;
-	} holders[];
+struct sockmap_shown {
+	const struct files_struct *files;
+	int tid;
 };
 
 struct sockmap_iter {
@@ -67,16 +68,24 @@ struct sockmap_iter {
 	/* What %pK shows the reader: asked at each ->start(), see row.c. */
 	enum sockmap_kptr kptr;
 
-	/* The cursor: the row most recently handed to ->show(). */
+	/*
+	 * The cursor: the row most recently handed to ->show(), and when its
+	 * task started, which tells it from a later task given the same tid.
+	 */
 	int tid;
 	unsigned int fd;
+	u64 start_time;
 
-	/* Held between calls: see the comment at the top of this file. */
+	/*
+	 * Held between calls: see the comment at the top of this file. The
+	 * batch (SOCKMAP_BATCH entries) is allocated at ->start() and freed
+	 * at ->stop(), so that a file between reads does not keep it.
+	 */
 	struct task_struct *task;
-	struct {
+	struct sockmap_slot {
 		unsigned int fd;
 		struct file *file;
-	} batch[SOCKMAP_BATCH];
+	} *batch;
 	unsigned int pos;	/* batch[pos] is the current row's */
 	unsigned int len;	/* batch[pos..len) hold references */
 
@@ -84,15 +93,23 @@ struct sockmap_iter {
 	unsigned int scan_fd;
 	bool scan_done;
 
-	/* Whether the reader may see @task: asked at its first socket. */
-	bool seen;
+	/*
+	 * Whether the reader may see @task, asked just before the next batch
+	 * is taken (then the batch needs no other question), and whether
+	 * @comm and @cgroup are @task's.
+	 */
+	bool asked;
+	bool named;
 
 	/* Facts about @task, read once per task rather than once per row. */
 	char comm[SOCKMAP_COMM_ESCAPED_LEN];
 	const char *cgroup;		/* escaped, not NUL-terminated */
 	unsigned int cgroup_len;
 
-	/* CGROUP paths are relative to the opener's cgroup namespace. */
+	/*
+	 * CGROUP paths are relative to the opener's cgroup namespace. The
+	 * buffers live from the first task shown to ->stop().
+	 */
 	struct cgroup_namespace *cgroup_ns;
 	char *cgroup_path;		/* PATH_MAX, for cgroup_path_ns() */
 	char *cgroup_escaped;		/* SOCKMAP_CGROUP_ESCAPED_MAX */
@@ -104,10 +121,14 @@ struct sockmap_iter {
 	bool cgroup_dead;
 
 	/*
-	 * Thread groups whose shared tables were sorted out during this
-	 * ->start() .. ->stop(), by tgid: struct sockmap_group.
+	 * The shared tables shown since the header, an open-addressing hash
+	 * of @shown_cap (a power of two, or 0) slots, @shown_nr used. Kept
+	 * across reads, so that which task shows a table is decided once per
+	 * pass whatever the read size; freed at the end of the output.
 	 */
-	struct xarray groups;
+	struct sockmap_shown *shown;
+	unsigned int shown_nr;
+	unsigned int shown_cap;
 };
 
 /*
@@ -121,9 +142,11 @@ struct sockmap_iter {
  * sockmap_find_task - the first task whose number in it->ns is at least
  * it->tid and that may have a table to show: threads that share their
  * group leader's table, and tasks that have none left, are passed over
- * here (the leader shows it). Moves it->tid to its number (and it->fd to 0
- * when that moved the cursor to another task).
- * A non-NULL return holds a reference to the task; NULL holds none.
+ * here (the leader shows it). Moves it->tid to its number, and it->fd to 0
+ * when that is another task than the cursor's: one that another number,
+ * or the same number reused, names.
+ * A non-NULL return holds a reference to the task; NULL holds none, and
+ * ERR_PTR(-EINTR) says the reader was killed meanwhile.
  */
 static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 {
@@ -148,12 +171,17 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 		files = task ? READ_ONCE(task->files) : NULL;
 		if (files && (thread_group_leader(task) ||
 			      files != READ_ONCE(task->group_leader->files))) {
+			if (task->start_time != it->start_time)
+				it->fd = 0;	/* the number was reused */
+			it->start_time = task->start_time;
 			get_task_struct(task);
 			break;
 		}
 		task = NULL;
 		if (!--budget) {
 			rcu_read_unlock();
+			if (fatal_signal_pending(current))
+				return ERR_PTR(-EINTR);
 			cond_resched();
 			rcu_read_lock();
 			budget = SOCKMAP_FIND_BATCH;
@@ -163,139 +191,114 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 	return task;
 }
 
-/* Order holders by table, then by tid. */
-static int sockmap_holder_cmp(const void *a, const void *b)
+/* The slot of @files in it->shown: where it is, or the free one to use. */
+static struct sockmap_shown *sockmap_shown_slot(struct sockmap_iter *it,
+						const struct files_struct *files)
 {
-	const struct sockmap_holder *x = a, *y = b;
+	unsigned int mask = it->shown_cap - 1;
+	unsigned int i = hash_ptr(files, ilog2(it->shown_cap));
 
-	if (x->files != y->files)
-		return x->files < y->files ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
-
-/* A few more threads than counted, for those created while we count. */
-#define SOCKMAP_GROUP_SLACK	16
-
-/*
- * sockmap_scan_group - list which thread of @task's group holds which
- * table, in one pass over the thread list, and sort the list. Threads
- * created during the pass may be missed; their tables are then shown
- * under them (see sockmap_group_shows()). Returns NULL when out of memory.
- * The result holds a reference to @task (->pin), which
- * sockmap_forget_groups() drops.
- */
-static struct sockmap_group *sockmap_scan_group(struct sockmap_iter *it,
-						struct task_struct *task)
-{
-	unsigned int max = get_nr_threads(task) + SOCKMAP_GROUP_SLACK;
-	struct sockmap_group *g;
-	struct task_struct *t;
-
-	g = kvmalloc(struct_size(g, holders, max), GFP_KERNEL_ACCOUNT);
-	if (!g)
-		return NULL;
-	g->nr = 0;
-	rcu_read_lock();
-	for_each_thread(task, t) {
-		if (g->nr == max)
-			break;
-		g->holders[g->nr].files = READ_ONCE(t->files);
-		g->holders[g->nr].tid = task_pid_nr_ns(t, it->ns);
-		g->nr++;
-	}
-	rcu_read_unlock();
-	sort(g->holders, g->nr, sizeof(g->holders[0]), sockmap_holder_cmp,
-	     NULL);
-	g->pin = get_task_struct(task);
-	return g;
+	while (it->shown[i].files && it->shown[i].files != files)
+		i = (i + 1) & mask;
+	return &it->shown[i];
 }
 
 /*
- * sockmap_group_of - the sorted tables of @task's thread group: cached
- * for the rest of this ->start() .. ->stop(), so that a group is listed
- * once however many of its threads are visited, and the walk stays linear
- * in the number of tasks. NULL when out of memory.
+ * sockmap_note_shown - note that @files is shown under it->tid. The table
+ * doubles when half full; if it cannot, the note is not made, and the
+ * table will be shown again under its next holder: once too often rather
+ * than not at all.
  */
-static struct sockmap_group *sockmap_group_of(struct sockmap_iter *it,
-					      struct task_struct *task)
+static void sockmap_note_shown(struct sockmap_iter *it,
+			       const struct files_struct *files)
 {
-	unsigned long tgid = task_tgid_nr_ns(task, it->ns);
-	struct sockmap_group *g = xa_load(&it->groups, tgid), *old;
+	struct sockmap_shown *old = it->shown, *slot;
+	unsigned int i, cap = it->shown_cap;
 
-	if (g && g->pin->signal == task->signal)
-		return g;
-	g = sockmap_scan_group(it, task);
-	if (!g)
-		return NULL;
-	old = xa_store(&it->groups, tgid, g, GFP_KERNEL_ACCOUNT);
-	if (xa_is_err(old)) {
-		put_task_struct(g->pin);
-		kvfree(g);
-		return NULL;
-	}
-	if (old) {	/* a group that has gone, whose tgid was reused */
-		put_task_struct(old->pin);
+	if (2 * (it->shown_nr + 1) > cap) {
+		cap = max(2 * cap, 64U);
+		it->shown = kvcalloc(cap, sizeof(*it->shown),
+				     GFP_KERNEL_ACCOUNT);
+		if (!it->shown) {
+			it->shown = old;
+			return;
+		}
+		swap(cap, it->shown_cap);
+		for (i = 0; i < cap; i++)
+			if (old[i].files)
+				*sockmap_shown_slot(it, old[i].files) = old[i];
 		kvfree(old);
 	}
-	return g;
+	slot = sockmap_shown_slot(it, files);
+	if (!slot->files)
+		it->shown_nr++;
+	slot->files = files;
+	slot->tid = it->tid;
+}
+
+/* sockmap_forget_shown - the pass is over, or starts again: forget it. */
+static void sockmap_forget_shown(struct sockmap_iter *it)
+{
+	kvfree(it->shown);
+	it->shown = NULL;
+	it->shown_nr = 0;
+	it->shown_cap = 0;
 }
 
 /*
- * sockmap_forget_groups - free what sockmap_group_of() cached, and drop
- * the references it held.
+ * sockmap_shown_before - whether @files was shown under another task
+ * earlier in this pass, which still holds it. That task's holding it is
+ * what tells that @files is the same table, not another one made at the
+ * same address since; if it let go of it, the table is shown again (once
+ * too often rather than not at all).
  */
-static void sockmap_forget_groups(struct sockmap_iter *it)
+static bool sockmap_shown_before(struct sockmap_iter *it,
+				 const struct files_struct *files)
 {
-	struct sockmap_group *g;
-	unsigned long tgid;
+	struct sockmap_shown *slot;
+	struct task_struct *t;
+	bool held;
 
-	xa_for_each(&it->groups, tgid, g) {
-		put_task_struct(g->pin);
-		kvfree(g);
-	}
-	xa_destroy(&it->groups);
+	if (!it->shown_cap)
+		return false;
+	slot = sockmap_shown_slot(it, files);
+	if (!slot->files || slot->tid == it->tid)
+		return false;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(slot->tid, it->ns), PIDTYPE_PID);
+	held = t && READ_ONCE(t->files) == files;
+	rcu_read_unlock();
+	return held;
 }
 
 /*
- * sockmap_group_shows - whether the thread it->task, with table @files,
- * is the thread of lowest tid in its group that holds @files. A table
- * the list does not know (the thread got it after the list was made) is
- * shown: once too often is better than not at all.
+ * sockmap_iter_may_see - whether the reader may see it->task now, asked
+ * of procfs (module/access.c); the KUnit suite may stand in for it.
+ * Sleeps; the caller holds a reference to @task and no lock.
  */
-static bool sockmap_group_shows(struct sockmap_iter *it,
-				const struct files_struct *files)
+VISIBLE_IF_KUNIT bool sockmap_iter_may_see(struct sockmap_reader *r,
+					   struct task_struct *task, int tid)
 {
-	struct sockmap_group *g = sockmap_group_of(it, it->task);
-	unsigned int lo = 0, hi, mid;
-
-	if (!g)
-		return true;
-	for (hi = g->nr; lo < hi; ) {	/* the first holder of @files */
-		mid = lo + (hi - lo) / 2;
-		if (g->holders[mid].files < files)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == g->nr || g->holders[lo].files != files)
-		return true;
-	return g->holders[lo].tid == it->tid;
+	SOCKMAP_STATIC_STUB_REDIRECT(sockmap_iter_may_see, r, task, tid);
+	return sockmap_may_see(r, task, tid);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_may_see);
 
 /*
  * sockmap_shows_table - whether it->task's fd table is shown under it.
- * Every table is shown once, under the first task in the walk's order
- * (the lowest number) of its thread group that holds it: threads share
- * their leader's table and are skipped (sockmap_find_task()); a thread
- * that unshared it (unshare(CLONE_FILES)) has a table of its own; threads
- * that share a table that is not the leader's (it was unshared, then
- * more threads were created; or the leader has exited) show it under the
- * first of them. Tasks of other thread groups that share a table
- * (clone(CLONE_FILES) without CLONE_THREAD) each show it, as /proc does.
+ * Every table is shown once per pass, under the first task in the walk's
+ * order (the lowest number) that holds it and that the reader may see,
+ * whatever the holders are to each other: threads that share their
+ * leader's table are skipped (sockmap_find_task()) and the leader shows
+ * it; a table that other tasks hold too - threads that unshared and
+ * started more, processes made with clone(CLONE_FILES) - is noted in
+ * it->shown when first shown, and its other holders skip it at the cost
+ * of a lookup. So a table is walked once however many tasks share it.
  *
+ * The reader is asked about a task that holds a shared table before the
+ * table is noted: a holder it may not see leaves the table to the next.
  * task_lock() keeps it->task's table from being released while its
- * reference count is read. A table that no other task holds needs no
- * more; otherwise the group is listed once (sockmap_group_of()).
+ * reference count is read. Sleeps.
  */
 static bool sockmap_shows_table(struct sockmap_iter *it)
 {
@@ -303,48 +306,64 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
 	struct files_struct *files;
 	bool alone;
 
-	if (thread_group_leader(task))
-		return true;
 	task_lock(task);
 	files = task->files;
 	alone = files && atomic_read(&files->count) == 1;
 	task_unlock(task);
 	if (!files)
 		return false;
-	return alone || sockmap_group_shows(it, files);
+	if (alone)
+		return true;
+	/* Only compared from here: @files may go, its address is a key. */
+	if (sockmap_shown_before(it, files) ||
+	    !sockmap_iter_may_see(&it->reader, task, it->tid))
+		return false;
+	it->asked = true;
+	sockmap_note_shown(it, files);
+	return true;
 }
 
 /*
  * sockmap_grab_task - make it->task the first task at or after the cursor
  * whose table is shown under it. Whether the reader may see it is asked
- * later, at its first socket (sockmap_reader_sees()): most tasks have
- * none, and looking at their tables is cheaper than asking procfs.
- * Returns true holding a reference to it->task; false holds none.
+ * at its first batch of sockets (sockmap_next_socket()) unless
+ * sockmap_shows_table() asked: most tasks have none, and looking at their
+ * tables is cheaper than asking procfs.
+ * Returns 1 holding a reference to it->task; 0 or -EINTR hold none.
  */
-static bool sockmap_grab_task(struct sockmap_iter *it)
+static int sockmap_grab_task(struct sockmap_iter *it)
 {
+	struct task_struct *task;
+
 	for (;; it->tid++, it->fd = 0) {
-		/* A walk over many tasks must not hog the CPU. */
+		/* A walk over many tasks must not hog the CPU... */
 		cond_resched();
-		it->task = sockmap_find_task(it);
-		if (!it->task)
-			return false;
+		/* ...nor keep a killed reader. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		it->asked = false;
+		task = sockmap_find_task(it);
+		if (IS_ERR_OR_NULL(task))
+			return PTR_ERR(task);
+		it->task = task;
 		if (sockmap_shows_table(it))
 			break;
 		put_task_struct(it->task);
+		it->task = NULL;
 	}
 	it->pos = 0;
 	it->len = 0;
 	it->scan_fd = it->fd;
 	it->scan_done = false;
-	it->seen = false;
-	return true;
+	it->named = false;
+	return 1;
 }
 
 /*
  * sockmap_read_cgroup - it->task's cgroup path, escaped, for its rows; "-"
  * when it has none to show (no cgroups, a path too long, no memory). The
- * buffers are allocated at the first task shown and kept until release.
+ * buffers are allocated at the first task shown and freed at ->stop(), so
+ * that a file between reads holds no more than /proc/net/tcp's does.
  * Most tasks are in the cgroup of the task before them: then the path
  * already made is kept, and costs a comparison (it->cgroup_of holds that
  * cgroup until ->stop(), so its address is not reused meanwhile).
@@ -382,17 +401,27 @@ static void sockmap_read_cgroup(struct sockmap_iter *it)
 					  len) - it->cgroup_escaped;
 }
 
-/* Drop the cgroup sockmap_read_cgroup() kept; safe to repeat. */
+/*
+ * Drop the cgroup sockmap_read_cgroup() kept, and free its buffers; safe
+ * to repeat.
+ */
 static void sockmap_forget_cgroup(struct sockmap_iter *it)
 {
 	sockmap_cgroup_put(it->cgroup_of);
 	it->cgroup_of = NULL;
+	kvfree(it->cgroup_path);
+	it->cgroup_path = NULL;
+	kvfree(it->cgroup_escaped);
+	it->cgroup_escaped = NULL;
 }
 
 /*
- * sockmap_reader_sees - whether the reader may see it->task's rows, asked
- * of procfs once per task and ->start() (module/access.c); when it may,
- * the task's command name and cgroup are read and escaped for its rows.
+ * sockmap_reader_sees - whether the reader may see the batch just taken
+ * from it->task: asked of procfs for every batch (module/access.c), after
+ * it was taken, unless it was asked just before; so a task that becomes
+ * hidden (not dumpable, a setuid exec) during a read shows no batch taken
+ * after that. At the task's first batch shown, its command name and cgroup
+ * are read and escaped for its rows.
  * Sleeps; the caller holds references to it->task and its batch, and no
  * lock.
  */
@@ -400,22 +429,27 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 {
 	char comm[TASK_COMM_LEN];
 
-	if (it->seen)
-		return true;
-	if (!sockmap_may_see(&it->reader, it->task, it->tid))
+	if (!it->asked &&
+	    !sockmap_iter_may_see(&it->reader, it->task, it->tid))
 		return false;
+	it->asked = false;
+	if (it->named)
+		return true;
 	get_task_comm(comm, it->task);
 	*sockmap_fmt_name(it->comm, comm, strnlen(comm, sizeof(comm))) = '\0';
 	sockmap_read_cgroup(it);
-	it->seen = true;
+	it->named = true;
 	return true;
 }
 
 /*
  * sockmap_take_sockets - fill it->batch with it->task's sockets at fd
  * it->scan_fd and above: at most SOCKMAP_BATCH of them, from at most
- * SOCKMAP_SCAN_SLOTS fd slots, so that the locks are held briefly however
- * large the table. Moves it->scan_fd past the slots looked at.
+ * SOCKMAP_SCAN_SLOTS open fds found in at most SOCKMAP_SCAN_SLOTS words
+ * of the open_fds bitmap, so that the locks are held briefly however large
+ * the table. Empty slots are passed over a word at a time, as
+ * iterate_fd() does, so a table costs its open fds, not its size. Moves
+ * it->scan_fd past the slots looked at.
  *
  * Locking and references, as fs/proc/fd.c's seq_show(): task_lock() keeps
  * task->files from being released or replaced, and files->file_lock keeps
@@ -426,8 +460,9 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
  */
 static void sockmap_take_sockets(struct sockmap_iter *it)
 {
-	unsigned int fd = it->scan_fd, end;
+	unsigned int fd = it->scan_fd, end, max, looked = 0;
 	struct files_struct *files;
+	struct fdtable *fdt;
 	struct file *file;
 
 	it->pos = 0;
@@ -441,10 +476,14 @@ static void sockmap_take_sockets(struct sockmap_iter *it)
 		return;
 	}
 	spin_lock(&files->file_lock);
-	end = files_fdtable(files)->max_fds;
-	if (fd < end)
-		end = min(end, fd + SOCKMAP_SCAN_SLOTS);
-	for (; fd < end && it->len < SOCKMAP_BATCH; fd++) {
+	fdt = files_fdtable(files);
+	max = fdt->max_fds;
+	end = fd < max ? min(max, fd + SOCKMAP_SCAN_SLOTS * BITS_PER_LONG) : fd;
+	for (; it->len < SOCKMAP_BATCH && looked < SOCKMAP_SCAN_SLOTS; fd++) {
+		fd = find_next_bit(fdt->open_fds, end, fd);
+		if (fd >= end)
+			break;
+		looked++;
 		file = files_lookup_fd_locked(files, fd);
 		if (!file || !sock_from_file(file))
 			continue;
@@ -452,7 +491,7 @@ static void sockmap_take_sockets(struct sockmap_iter *it)
 		it->batch[it->len].file = get_file(file);
 		it->len++;
 	}
-	it->scan_done = fd >= files_fdtable(files)->max_fds;
+	it->scan_done = fd >= max;
 	spin_unlock(&files->file_lock);
 	task_unlock(it->task);
 	it->scan_fd = fd;
@@ -481,21 +520,34 @@ static void sockmap_drop_task(struct sockmap_iter *it)
 
 /*
  * sockmap_next_socket - make the current row the first socket of it->task
- * at fd it->fd or above, taking another batch when this one is used up;
- * moves it->fd to its fd. Returns false when the task has no more: the
- * batch is then empty and holds nothing.
+ * at fd it->fd or above, taking another batch when this one is used up,
+ * if the reader may see it (sockmap_reader_sees()); moves it->fd to its
+ * fd. Returns 1 then; 0 when the task has no more the reader may see, or
+ * -EINTR when the reader was killed: the batch is then empty and holds
+ * nothing.
  */
-static bool sockmap_next_socket(struct sockmap_iter *it)
+static int sockmap_next_socket(struct sockmap_iter *it)
 {
 	while (it->pos == it->len) {
 		if (it->scan_done)
-			return false;
+			return 0;
 		/* A table of many files and few sockets takes many batches. */
 		cond_resched();
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		sockmap_take_sockets(it);
+		if (!it->len) {
+			/* An answer is for the batch that follows it. */
+			it->asked = false;
+			continue;
+		}
+		if (!sockmap_reader_sees(it)) {
+			sockmap_drop_sockets(it);
+			return 0;
+		}
 	}
 	it->fd = it->batch[it->pos].fd;
-	return true;
+	return 1;
 }
 
 /* The file of the current row; the batch holds a reference to it. */
@@ -506,15 +558,30 @@ static struct file *sockmap_row_file(const struct sockmap_iter *it)
 
 /*
  * sockmap_get_next - move to the first row at or after the cursor.
- * A non-NULL return holds references to it->task and to the current row's
- * file (with the rest of its batch); NULL holds none.
+ * Returns @it holding references to it->task and to the current row's file
+ * (with the rest of its batch); NULL at the end of the output, where what
+ * the pass noted is freed; or ERR_PTR(-EINTR) when the reader was killed,
+ * which seq_read_iter() returns unless some output was made.
+ * Neither holds anything that ->stop() does not drop.
  */
 static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 {
+	int ret;
+
 	for (;;) {
-		if (!it->task && !sockmap_grab_task(it))
-			return NULL;
-		if (sockmap_next_socket(it) && sockmap_reader_sees(it))
+		if (!it->task) {
+			ret = sockmap_grab_task(it);
+			if (ret < 0)
+				return ERR_PTR(ret);
+			if (!ret) {
+				sockmap_forget_shown(it);
+				return NULL;
+			}
+		}
+		ret = sockmap_next_socket(it);
+		if (ret < 0)
+			return ERR_PTR(ret);
+		if (ret)
 			return it;
 		sockmap_drop_task(it);
 		it->tid++;
@@ -524,15 +591,17 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 
 /*
  * sockmap_put_row - drop what sockmap_get_next() took, and what it
- * cached; safe to repeat. The cursor stays on the current row, so the
- * next ->start() takes a new batch from its fd on (the files of the old
- * one may have been closed) and asks again who may see what.
+ * cached for this read; safe to repeat. The cursor stays on the current
+ * row, so the next ->start() takes a new batch from its fd on (the files
+ * of the old one may have been closed) and asks again who may see what.
+ * The shared tables noted (it->shown) hold no reference and are kept.
  */
 static void sockmap_put_row(struct sockmap_iter *it)
 {
 	if (it->task)
 		sockmap_drop_task(it);
-	sockmap_forget_groups(it);
+	kfree(it->batch);
+	it->batch = NULL;
 	sockmap_forget_cgroup(it);
 	sockmap_reader_put(&it->reader);
 }
@@ -544,10 +613,17 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 	/* In read(): the reader is current, as %pK needs. */
 	it->kptr = sockmap_kptr_mode();
 
+	it->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*it->batch),
+				  GFP_KERNEL_ACCOUNT);
+	if (!it->batch)
+		return ERR_PTR(-ENOMEM);
+
 	/* Position 0 is the header, and a read from it starts over. */
 	if (*pos == 0) {
 		it->tid = 0;
 		it->fd = 0;
+		it->start_time = 0;
+		sockmap_forget_shown(it);
 		return SEQ_START_TOKEN;
 	}
 	/* Otherwise resume at the cursor: the row that did not fit last time. */
@@ -594,38 +670,67 @@ static const struct seq_operations sockmap_seq_ops = {
 };
 
 /*
- * The seq_file buffer. seq_read_iter() would allocate one page on the first
- * read, and one read() fills at most one buffer: with 4 KiB, every 20 rows
- * would cost a ->stop() and ->start() (a fresh task lookup), a row
- * formatted twice (the one that no longer fit) and, for cat's sendfile(),
- * a pipe's worth of freshly zeroed pages. 64 KiB is what a pipe holds.
+ * The seq_file buffer (SOCKMAP_SEQ_BUF_MAX), for the length of one read().
+ * seq_read_iter() would allocate one page: then a read of more than 4 KiB
+ * would stop after 20 rows, and cat's sendfile() would fill a pipe 4 KiB
+ * per ->start(). 64 KiB is what a pipe holds. It is charged to the
+ * reader's memory cgroup.
  *
- * It is allocated at the first read, not at open(), so that opening the
- * file costs nothing but the iterator: any user may hold as many open as
- * its fd limit allows, and opens without a read pin about 1 KiB each. It
- * is charged to the reader's memory cgroup. (Sizing it to the first read
- * instead would cost every small reader - busybox cat reads 4 KiB at a
- * time - a ->start() and its per-task checks every 20 rows.)
+ * Between reads a file keeps only what the last one made and did not hand
+ * out - the rest of one row, when the reader asked for less than it made -
+ * in a buffer of at most a page, or of that size if it is more: so any
+ * user may hold as many files open and read as its fd limit allows at
+ * about the cost of /proc/net/tcp's (a page each), and opens without a
+ * read pin about 1 KiB each. A read that what is left covers (a reader of
+ * a few bytes at a time) takes no new buffer.
  */
-#define SOCKMAP_SEQ_BUF_MAX	(64 * 1024)
 
 /*
- * sockmap_iter_read - ->read_iter(): seq_read_iter(), with the buffer made
- * at the first read. m->lock orders this against a concurrent read of the
- * same file; if the allocation fails, seq_read_iter() tries a page.
+ * sockmap_seq_buf_resize - give @m a buffer of @size bytes holding what
+ * the old one had left to hand out (or none, for @size 0). If @size cannot
+ * be had, @m keeps the buffer it has: seq_read_iter() copes with any size,
+ * and allocates a page itself when there is none. The caller holds
+ * m->lock.
+ */
+static void sockmap_seq_buf_resize(struct seq_file *m, size_t size)
+{
+	char *buf = NULL;
+
+	if (size) {
+		buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		if (!buf)
+			return;
+		if (m->count)
+			memcpy(buf, m->buf + m->from, m->count);
+	}
+	kvfree(m->buf);
+	m->buf = buf;
+	m->size = size;
+	m->from = 0;
+}
+
+/*
+ * sockmap_iter_read - ->read_iter(): seq_read_iter() with a buffer of
+ * SOCKMAP_SEQ_BUF_MAX made for it, and cut down to what is left after it.
+ * m->lock orders this against a concurrent read of the same file.
  */
 ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct seq_file *m = iocb->ki_filp->private_data;
+	ssize_t ret;
 
 	mutex_lock(&m->lock);
-	if (!m->buf) {
-		m->buf = kvmalloc(SOCKMAP_SEQ_BUF_MAX, GFP_KERNEL_ACCOUNT);
-		if (m->buf)
-			m->size = SOCKMAP_SEQ_BUF_MAX;
-	}
+	if (m->size < SOCKMAP_SEQ_BUF_MAX && m->count < iov_iter_count(to))
+		sockmap_seq_buf_resize(m, SOCKMAP_SEQ_BUF_MAX);
 	mutex_unlock(&m->lock);
-	return seq_read_iter(iocb, to);
+
+	ret = seq_read_iter(iocb, to);
+
+	mutex_lock(&m->lock);
+	if (!m->count || (m->size > PAGE_SIZE && m->count < m->size))
+		sockmap_seq_buf_resize(m, m->count);
+	mutex_unlock(&m->lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_read);
 
@@ -651,22 +756,20 @@ int sockmap_iter_open(struct file *file, const struct path *proc_root)
 	it->ns = get_pid_ns(proc_pid_ns(proc_root->dentry->d_sb));
 	it->cgroup_ns = current->nsproxy->cgroup_ns;
 	get_cgroup_ns(it->cgroup_ns);
-	xa_init(&it->groups);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
 
 /*
- * ->release(): between reads the iterator holds only the namespaces and
- * the cgroup path buffers.
+ * ->release(): between reads the iterator holds only the namespaces and,
+ * in the middle of the output, the shared tables it noted.
  */
 int sockmap_iter_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct sockmap_iter *it = m->private;
 
-	kvfree(it->cgroup_path);
-	kvfree(it->cgroup_escaped);
+	sockmap_forget_shown(it);
 	put_cgroup_ns(it->cgroup_ns);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);

@@ -20,10 +20,12 @@
  *				ready line names their fds: a=, c=, d=.
  *	corner packet IFNAME	a packet socket (ethertype 0x88b5) bound to
  *				IFNAME; the ready line names its fd=.
- *	corner opens N PATH	raise RLIMIT_NOFILE to its hard limit, open
- *				PATH N times without reading, and hold the fds;
- *				the ready line gives MemAvailable (KiB) before
- *				and after: before= after=.
+ *	corner opens N PATH [SIZE]
+ *				raise RLIMIT_NOFILE to its hard limit, open
+ *				PATH N times, read SIZE bytes once from each
+ *				(by default none), and hold the fds; the ready
+ *				line gives MemAvailable (KiB) before and after:
+ *				before= after=.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -285,11 +287,15 @@ static long mem_available(void)
 	return kib;
 }
 
-static int opens_mode(int n, const char *path)
+static int opens_mode(int n, const char *path, size_t size)
 {
+	static char buf[65536];
 	struct rlimit rl;
 	long before, after;
-	int i;
+	int i, fd;
+
+	if (size > sizeof(buf))
+		size = sizeof(buf);
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		die("getrlimit");
@@ -301,9 +307,13 @@ static int opens_mode(int n, const char *path)
 		die("dup2");
 	close(n + 16);
 	before = mem_available();
-	for (i = 0; i < n; i++)
-		if (open(path, O_RDONLY) < 0)
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
 			die(path);
+		if (size && read(fd, buf, size) < 0)
+			die("read");
+	}
 	after = mem_available();
 	printf("corner ready pid=%d opened=%d before=%ld after=%ld\n", getpid(),
 	       n, before, after);
@@ -314,7 +324,7 @@ static int opens_mode(int n, const char *path)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: corner names DIR | stalepeer | packet IFNAME | opens N PATH\n");
+	fprintf(stderr, "usage: corner names DIR | stalepeer | packet IFNAME | opens N PATH [SIZE]\n");
 	return 2;
 }
 
@@ -327,6 +337,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "packet"))
 		return packet_mode(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "opens"))
-		return opens_mode(atoi(argv[2]), argv[3]);
+		return opens_mode(atoi(argv[2]), argv[3], 0);
+	if (argc == 5 && !strcmp(argv[1], "opens"))
+		return opens_mode(atoi(argv[2]), argv[3], atoi(argv[4]));
 	return usage();
 }
