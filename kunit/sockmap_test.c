@@ -667,6 +667,17 @@ static const struct sockmap_inet6_case sockmap_inet6_cases[] = {
 	  "[fe80::1]:546" },
 	{ "no zeros", "2001:0db8:0001:0002:0003:0004:0005:0006", 258,
 	  "[2001:db8:1:2:3:4:5:6]:258" },
+	/*
+	 * RFC 5952 section 5 again: ISATAP (RFC 5214) interface IDs,
+	 * 0000:5efe or 0200:5efe before an IPv4 address, as %pI6c prints
+	 * them (ipv6_addr_is_isatap()); any other word before 5efe is not.
+	 */
+	{ "ISATAP", "fe80:0000:0000:0000:0000:5efe:c000:0201", 80,
+	  "[fe80::5efe:192.0.2.1]:80" },
+	{ "ISATAP, global", "2001:0db8:0000:0000:0200:5efe:c000:0201", 80,
+	  "[2001:db8::200:5efe:192.0.2.1]:80" },
+	{ "not ISATAP", "fe80:0000:0000:0000:0100:5efe:c000:0201", 80,
+	  "[fe80::100:5efe:c000:201]:80" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_inet4, sockmap_inet4_cases, desc);
