@@ -1186,6 +1186,75 @@ static void sockmap_test_tcp_queues(struct kunit *test)
 }
 
 /*
+ * A SYN that a listener drops: its accept queue is full (backlog 0, one
+ * connection not yet accepted), and tcp_conn_request() drops a SYN then
+ * without a word. The client stays in SYN_SENT and its retransmit timer
+ * sends the SYN again after TCP_TIMEOUT_INIT (1 s), then after 2 s more:
+ * every retransmit counts in total_retrans, and the timeout takes the
+ * connection out of slow start (tcp_enter_loss() sets a finite ssthresh).
+ * Once the queue has room, the next SYN connects, and the ACK of the SYN
+ * clears icsk_retransmits (/proc/net/tcp's retrnsmt, the retransmits of
+ * the current timeout only) while total_retrans keeps the count.
+ */
+static void sockmap_test_tcp_retrans(struct kunit *test)
+{
+	struct sockaddr_storage ss;
+	struct sockmap_test_row *row;
+	struct file *listener, *queued, *client;
+	const struct tcp_sock *tp;
+	const u32 *backlog;
+	struct sock *sk;
+	bool done;
+	int len, i;
+	u16 port;
+
+	/* Arrange: a listener whose accept queue is full */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 0), 0);
+	port = sockmap_test_port(test, listener);
+	queued = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, queued, AF_INET, "127.0.0.1", port);
+	backlog = &sockmap_test_sk(listener)->sk_ack_backlog;
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(*backlog) == 1));
+
+	/* Arrange: a client whose SYN it drops, until one is retransmitted */
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	len = sockmap_test_addr(test, AF_INET, "127.0.0.1", port, &ss);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(client),
+					     (struct sockaddr_unsized *)&ss,
+					     len, O_NONBLOCK), -EINPROGRESS);
+	sk = sockmap_test_sk(client);
+	tp = tcp_sk(sk);
+	for (i = 0, done = false; i < 3 && !done; i++)
+		done = sockmap_test_wait(READ_ONCE(tp->total_retrans) >= 1);
+	KUNIT_ASSERT_TRUE_MSG(test, done, "no SYN was retransmitted in 6 s");
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sk->sk_state), TCP_SYN_SENT);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: RETRANS counts the retransmitted SYN */
+	EXPECT_FIELD(test, row, F_STATE, "SYN_SENT");
+	sockmap_test_expect_tcp_stats(test, row, sk);
+
+	/* Arrange: make room in the queue; the next SYN connects */
+	sockmap_test_accept(test, listener);
+	for (i = 0, done = false; i < 3 && !done; i++)
+		done = sockmap_test_wait(READ_ONCE(sk->sk_state) ==
+					 TCP_ESTABLISHED);
+	KUNIT_ASSERT_TRUE_MSG(test, done, "the client did not connect in 6 s");
+	KUNIT_ASSERT_GE(test, READ_ONCE(tp->total_retrans), 1U);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: still every retransmit of the connection, not 0 */
+	EXPECT_FIELD(test, row, F_STATE, "ESTABLISHED");
+	sockmap_test_expect_tcp_stats(test, row, sk);
+}
+
+/*
  * Rows of @file, @n times: the socket at its other end, @peer, has as many
  * references afterwards as before. A reference the peer lookup takes and
  * does not drop would add @n; a TCP timer may take or drop one meanwhile,
@@ -2031,6 +2100,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_kptr_fmt),
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
+	KUNIT_CASE(sockmap_test_tcp_retrans),
 	KUNIT_CASE(sockmap_test_peer_refs),
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
 	KUNIT_CASE(sockmap_test_udp_rows),
