@@ -37,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <linux/un.h>
+#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -1328,6 +1329,170 @@ static void sockmap_test_tcp_peer_closed(struct kunit *test)
 }
 
 /*
+ * The socket a segment sent by IPv4 TCP socket @sk would be delivered to,
+ * found as tcp_v4_rcv() finds it, with a reference (drop it with
+ * sock_gen_put()), or NULL: a full socket, a TIME_WAIT one or a request.
+ */
+static struct sock *sockmap_test_lookup_peer(struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct sock *peer;
+
+	rcu_read_lock();
+	peer = __inet_lookup_established(sock_net(sk), inet->inet_rcv_saddr,
+					 inet->inet_sport, inet->inet_daddr,
+					 ntohs(inet->inet_dport),
+					 sk->sk_bound_dev_if, 0);
+	rcu_read_unlock();
+	return peer;
+}
+
+/*
+ * Rows of @file, whose other end is not a full socket but what the
+ * lookup of it finds: the test holds a reference to that, so that its
+ * count cannot drop to zero meanwhile, and expects the rows to leave the
+ * count as they found it, as sockmap_test_peer_refs() does for full ones.
+ * A reference dropped only when the peer is a full socket shows here.
+ */
+static void sockmap_test_expect_small_peer_refs_kept(struct kunit *test,
+						     struct file *file,
+						     int state)
+{
+	struct sockmap_test_row *row;
+	struct sock *peer;
+
+	peer = sockmap_test_lookup_peer(sockmap_test_sk(file));
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	if (sk_fullsock(peer) || READ_ONCE(peer->sk_state) != state) {
+		KUNIT_FAIL(test, "the other end is in state %d, not %d",
+			   READ_ONCE(peer->sk_state), state);
+		sock_gen_put(peer);
+		return;
+	}
+
+	sockmap_test_expect_peer_refs_kept(test, file, peer, 8);
+	row = sockmap_test_render(test, file);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	sock_gen_put(peer);
+}
+
+/*
+ * The other end is not always a full socket: a TIME_WAIT socket (the
+ * server closed first, as in sockmap_test_tcp_peer_closed()) or a request
+ * socket (the server's end of a connection whose handshake TCP has not
+ * finished for it). Both share sk_refcnt with a full socket through
+ * struct sock_common, and finding them takes a reference as well.
+ */
+static void sockmap_test_peer_refs_not_full(struct kunit *test)
+{
+	struct file *listener, *client, *server;
+	struct sock *sk;
+	bool closed;
+	u16 port;
+
+	/* Arrange: the server closes first and leaves TIME_WAIT behind */
+	sockmap_test_tcp_pair(test, &client, &server);
+	sk = sockmap_test_sk(server);
+	sock_hold(sk);
+	kunit_release_action(test, sockmap_test_fput, server);
+	closed = sockmap_test_wait(READ_ONCE(sk->sk_state) == TCP_CLOSE);
+	sock_put(sk);
+	KUNIT_ASSERT_TRUE_MSG(test, closed, "the server's end did not close");
+	sk = sockmap_test_sk(client);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(sk->sk_state) ==
+						  TCP_CLOSE_WAIT));
+
+	/* Act and assert */
+	sockmap_test_expect_small_peer_refs_kept(test, client, TCP_TIME_WAIT);
+
+	/*
+	 * Arrange: a listener that, like setsockopt(TCP_DEFER_ACCEPT),
+	 * drops the bare ACK that ends the handshake (tcp_check_req())
+	 * while it has sent fewer than 3 SYN-ACKs: the client is
+	 * ESTABLISHED, the server's end is still a request socket.
+	 */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	sk = sockmap_test_sk(listener);
+	lock_sock(sk);
+	WRITE_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept, 3);
+	release_sock(sk);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sockmap_test_sk(client)->sk_state),
+			TCP_ESTABLISHED);
+
+	/* Act and assert */
+	sockmap_test_expect_small_peer_refs_kept(test, client,
+						 TCP_NEW_SYN_RECV);
+}
+
+/*
+ * Which states have an other end to ask for: those in which the socket is
+ * in the established hash. Half-closed, each end still names the other:
+ * the server in FIN_WAIT2, the client in CLOSE_WAIT. Reset, the client is
+ * in CLOSE, out of the hash, but keeps its 4-tuple; a new connection on
+ * the same two ports is then what a lookup on its behalf would find, and
+ * it is not its other end.
+ */
+static void sockmap_test_tcp_peer_states(struct kunit *test)
+{
+	struct file *listener, *client, *server, *again, *server2;
+	struct sockmap_test_row *row;
+	struct sock *csk, *ssk;
+	u16 port, client_port;
+
+	/* Arrange: a connection whose server shuts down its sending half */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
+	client_port = sockmap_test_port(test, client);
+	server = sockmap_test_accept(test, listener);
+	csk = sockmap_test_sk(client);
+	ssk = sockmap_test_sk(server);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sockmap_test_sock(server),
+						   SHUT_WR), 0);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(ssk->sk_state) ==
+						  TCP_FIN_WAIT2));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(csk->sk_state) ==
+						  TCP_CLOSE_WAIT));
+
+	/* Act and assert: each end names the other */
+	row = sockmap_test_render(test, client);
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE_WAIT");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server));
+	row = sockmap_test_render(test, server);
+	EXPECT_FIELD(test, row, F_STATE, "FIN_WAIT2");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(client));
+
+	/* Arrange: the server aborts (SO_LINGER 0): a reset, no TIME_WAIT */
+	sock_no_linger(ssk);
+	kunit_release_action(test, sockmap_test_fput, server);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(csk->sk_state) ==
+						  TCP_CLOSE));
+	/* A new connection from the same port to the same listener */
+	again = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, again, AF_INET, "127.0.0.1", client_port);
+	sockmap_test_connect(test, again, AF_INET, "127.0.0.1", port);
+	server2 = sockmap_test_accept(test, listener);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: the reset client has no other end; the new one has */
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE");
+	EXPECT_FIELD(test, row, F_PEER, "-");
+	row = sockmap_test_render(test, again);
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server2));
+}
+
+/*
  * UDP: an unconnected IPv4 socket (CLOSE, as /proc/net/udp's 07) owned by
  * uid 4321, and an IPv6 socket connected to it over a v4-mapped address
  * (ESTABLISHED, 01) that sends it a datagram.
@@ -2103,6 +2268,8 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_tcp_retrans),
 	KUNIT_CASE(sockmap_test_peer_refs),
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
+	KUNIT_CASE(sockmap_test_peer_refs_not_full),
+	KUNIT_CASE(sockmap_test_tcp_peer_states),
 	KUNIT_CASE(sockmap_test_udp_rows),
 	KUNIT_CASE(sockmap_test_unix_pair_rows),
 	KUNIT_CASE(sockmap_test_unix_named_rows),
