@@ -1773,6 +1773,37 @@ static void sockmap_test_packet_rows(struct kunit *test)
 		     init_net.loopback_dev->name);
 }
 
+/*
+ * A socket file whose struct socket has no struct sock: what a row sees
+ * when the protocol has let go of it before the file's last reference
+ * went (sock_create_lite() makes one without a protocol at all). Only
+ * INODE is known; every other column is '-'.
+ */
+static void sockmap_test_no_sock_row(struct kunit *test)
+{
+	struct sockmap_test_row *row;
+	struct socket *sock;
+	struct file *file;
+	int f;
+
+	/* Arrange */
+	KUNIT_ASSERT_EQ(test, sock_create_lite(AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	file = sock_alloc_file(sock, 0, NULL);	/* releases sock on error */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_test_fput,
+							file), 0);
+	KUNIT_ASSERT_NULL(test, sockmap_test_sock(file)->sk);
+
+	/* Act */
+	row = sockmap_test_render(test, file);
+
+	/* Assert */
+	EXPECT_FIELD(test, row, F_INODE, "%lu", sockmap_test_ino(file));
+	for (f = F_SOCK; f < NR_FIELDS; f++)
+		EXPECT_FIELD(test, row, f, "-");
+}
+
 /* ---------------------------------------------------------------------- */
 /* The walk: the same output whatever the read size. */
 
@@ -2276,6 +2307,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_unix_longest_names),
 	KUNIT_CASE(sockmap_test_netlink_row),
 	KUNIT_CASE(sockmap_test_packet_rows),
+	KUNIT_CASE(sockmap_test_no_sock_row),
 	KUNIT_CASE(sockmap_test_cursor),
 	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
