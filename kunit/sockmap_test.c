@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <linux/un.h>
+#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -668,6 +669,17 @@ static const struct sockmap_inet6_case sockmap_inet6_cases[] = {
 	  "[fe80::1]:546" },
 	{ "no zeros", "2001:0db8:0001:0002:0003:0004:0005:0006", 258,
 	  "[2001:db8:1:2:3:4:5:6]:258" },
+	/*
+	 * RFC 5952 section 5 again: ISATAP (RFC 5214) interface IDs,
+	 * 0000:5efe or 0200:5efe before an IPv4 address, as %pI6c prints
+	 * them (ipv6_addr_is_isatap()); any other word before 5efe is not.
+	 */
+	{ "ISATAP", "fe80:0000:0000:0000:0000:5efe:c000:0201", 80,
+	  "[fe80::5efe:192.0.2.1]:80" },
+	{ "ISATAP, global", "2001:0db8:0000:0000:0200:5efe:c000:0201", 80,
+	  "[2001:db8::200:5efe:192.0.2.1]:80" },
+	{ "not ISATAP", "fe80:0000:0000:0000:0100:5efe:c000:0201", 80,
+	  "[fe80::100:5efe:c000:201]:80" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sockmap_inet4, sockmap_inet4_cases, desc);
@@ -1176,6 +1188,75 @@ static void sockmap_test_tcp_queues(struct kunit *test)
 }
 
 /*
+ * A SYN that a listener drops: its accept queue is full (backlog 0, one
+ * connection not yet accepted), and tcp_conn_request() drops a SYN then
+ * without a word. The client stays in SYN_SENT and its retransmit timer
+ * sends the SYN again after TCP_TIMEOUT_INIT (1 s), then after 2 s more:
+ * every retransmit counts in total_retrans, and the timeout takes the
+ * connection out of slow start (tcp_enter_loss() sets a finite ssthresh).
+ * Once the queue has room, the next SYN connects, and the ACK of the SYN
+ * clears icsk_retransmits (/proc/net/tcp's retrnsmt, the retransmits of
+ * the current timeout only) while total_retrans keeps the count.
+ */
+static void sockmap_test_tcp_retrans(struct kunit *test)
+{
+	struct sockaddr_storage ss;
+	struct sockmap_test_row *row;
+	struct file *listener, *queued, *client;
+	const struct tcp_sock *tp;
+	const u32 *backlog;
+	struct sock *sk;
+	bool done;
+	int len, i;
+	u16 port;
+
+	/* Arrange: a listener whose accept queue is full */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 0), 0);
+	port = sockmap_test_port(test, listener);
+	queued = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, queued, AF_INET, "127.0.0.1", port);
+	backlog = &sockmap_test_sk(listener)->sk_ack_backlog;
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(*backlog) == 1));
+
+	/* Arrange: a client whose SYN it drops, until one is retransmitted */
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	len = sockmap_test_addr(test, AF_INET, "127.0.0.1", port, &ss);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sockmap_test_sock(client),
+					     (struct sockaddr_unsized *)&ss,
+					     len, O_NONBLOCK), -EINPROGRESS);
+	sk = sockmap_test_sk(client);
+	tp = tcp_sk(sk);
+	for (i = 0, done = false; i < 3 && !done; i++)
+		done = sockmap_test_wait(READ_ONCE(tp->total_retrans) >= 1);
+	KUNIT_ASSERT_TRUE_MSG(test, done, "no SYN was retransmitted in 6 s");
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sk->sk_state), TCP_SYN_SENT);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: RETRANS counts the retransmitted SYN */
+	EXPECT_FIELD(test, row, F_STATE, "SYN_SENT");
+	sockmap_test_expect_tcp_stats(test, row, sk);
+
+	/* Arrange: make room in the queue; the next SYN connects */
+	sockmap_test_accept(test, listener);
+	for (i = 0, done = false; i < 3 && !done; i++)
+		done = sockmap_test_wait(READ_ONCE(sk->sk_state) ==
+					 TCP_ESTABLISHED);
+	KUNIT_ASSERT_TRUE_MSG(test, done, "the client did not connect in 6 s");
+	KUNIT_ASSERT_GE(test, READ_ONCE(tp->total_retrans), 1U);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: still every retransmit of the connection, not 0 */
+	EXPECT_FIELD(test, row, F_STATE, "ESTABLISHED");
+	sockmap_test_expect_tcp_stats(test, row, sk);
+}
+
+/*
  * Rows of @file, @n times: the socket at its other end, @peer, has as many
  * references afterwards as before. A reference the peer lookup takes and
  * does not drop would add @n; a TCP timer may take or drop one meanwhile,
@@ -1246,6 +1327,170 @@ static void sockmap_test_tcp_peer_closed(struct kunit *test)
 	/* Assert: no other end with an inode */
 	EXPECT_FIELD(test, row, F_STATE, "CLOSE_WAIT");
 	EXPECT_FIELD(test, row, F_PEER, "-");
+}
+
+/*
+ * The socket a segment sent by IPv4 TCP socket @sk would be delivered to,
+ * found as tcp_v4_rcv() finds it, with a reference (drop it with
+ * sock_gen_put()), or NULL: a full socket, a TIME_WAIT one or a request.
+ */
+static struct sock *sockmap_test_lookup_peer(struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct sock *peer;
+
+	rcu_read_lock();
+	peer = __inet_lookup_established(sock_net(sk), inet->inet_rcv_saddr,
+					 inet->inet_sport, inet->inet_daddr,
+					 ntohs(inet->inet_dport),
+					 sk->sk_bound_dev_if, 0);
+	rcu_read_unlock();
+	return peer;
+}
+
+/*
+ * Rows of @file, whose other end is not a full socket but what the
+ * lookup of it finds: the test holds a reference to that, so that its
+ * count cannot drop to zero meanwhile, and expects the rows to leave the
+ * count as they found it, as sockmap_test_peer_refs() does for full ones.
+ * A reference dropped only when the peer is a full socket shows here.
+ */
+static void sockmap_test_expect_small_peer_refs_kept(struct kunit *test,
+						     struct file *file,
+						     int state)
+{
+	struct sockmap_test_row *row;
+	struct sock *peer;
+
+	peer = sockmap_test_lookup_peer(sockmap_test_sk(file));
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	if (sk_fullsock(peer) || READ_ONCE(peer->sk_state) != state) {
+		KUNIT_FAIL(test, "the other end is in state %d, not %d",
+			   READ_ONCE(peer->sk_state), state);
+		sock_gen_put(peer);
+		return;
+	}
+
+	sockmap_test_expect_peer_refs_kept(test, file, peer, 8);
+	row = sockmap_test_render(test, file);
+	EXPECT_FIELD(test, row, F_PEER, "-");
+
+	sock_gen_put(peer);
+}
+
+/*
+ * The other end is not always a full socket: a TIME_WAIT socket (the
+ * server closed first, as in sockmap_test_tcp_peer_closed()) or a request
+ * socket (the server's end of a connection whose handshake TCP has not
+ * finished for it). Both share sk_refcnt with a full socket through
+ * struct sock_common, and finding them takes a reference as well.
+ */
+static void sockmap_test_peer_refs_not_full(struct kunit *test)
+{
+	struct file *listener, *client, *server;
+	struct sock *sk;
+	bool closed;
+	u16 port;
+
+	/* Arrange: the server closes first and leaves TIME_WAIT behind */
+	sockmap_test_tcp_pair(test, &client, &server);
+	sk = sockmap_test_sk(server);
+	sock_hold(sk);
+	kunit_release_action(test, sockmap_test_fput, server);
+	closed = sockmap_test_wait(READ_ONCE(sk->sk_state) == TCP_CLOSE);
+	sock_put(sk);
+	KUNIT_ASSERT_TRUE_MSG(test, closed, "the server's end did not close");
+	sk = sockmap_test_sk(client);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(sk->sk_state) ==
+						  TCP_CLOSE_WAIT));
+
+	/* Act and assert */
+	sockmap_test_expect_small_peer_refs_kept(test, client, TCP_TIME_WAIT);
+
+	/*
+	 * Arrange: a listener that, like setsockopt(TCP_DEFER_ACCEPT),
+	 * drops the bare ACK that ends the handshake (tcp_check_req())
+	 * while it has sent fewer than 3 SYN-ACKs: the client is
+	 * ESTABLISHED, the server's end is still a request socket.
+	 */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	sk = sockmap_test_sk(listener);
+	lock_sock(sk);
+	WRITE_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept, 3);
+	release_sock(sk);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sockmap_test_sk(client)->sk_state),
+			TCP_ESTABLISHED);
+
+	/* Act and assert */
+	sockmap_test_expect_small_peer_refs_kept(test, client,
+						 TCP_NEW_SYN_RECV);
+}
+
+/*
+ * Which states have an other end to ask for: those in which the socket is
+ * in the established hash. Half-closed, each end still names the other:
+ * the server in FIN_WAIT2, the client in CLOSE_WAIT. Reset, the client is
+ * in CLOSE, out of the hash, but keeps its 4-tuple; a new connection on
+ * the same two ports is then what a lookup on its behalf would find, and
+ * it is not its other end.
+ */
+static void sockmap_test_tcp_peer_states(struct kunit *test)
+{
+	struct file *listener, *client, *server, *again, *server2;
+	struct sockmap_test_row *row;
+	struct sock *csk, *ssk;
+	u16 port, client_port;
+
+	/* Arrange: a connection whose server shuts down its sending half */
+	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
+	port = sockmap_test_port(test, listener);
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_connect(test, client, AF_INET, "127.0.0.1", port);
+	client_port = sockmap_test_port(test, client);
+	server = sockmap_test_accept(test, listener);
+	csk = sockmap_test_sk(client);
+	ssk = sockmap_test_sk(server);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sockmap_test_sock(server),
+						   SHUT_WR), 0);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(ssk->sk_state) ==
+						  TCP_FIN_WAIT2));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(csk->sk_state) ==
+						  TCP_CLOSE_WAIT));
+
+	/* Act and assert: each end names the other */
+	row = sockmap_test_render(test, client);
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE_WAIT");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server));
+	row = sockmap_test_render(test, server);
+	EXPECT_FIELD(test, row, F_STATE, "FIN_WAIT2");
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(client));
+
+	/* Arrange: the server aborts (SO_LINGER 0): a reset, no TIME_WAIT */
+	sock_no_linger(ssk);
+	kunit_release_action(test, sockmap_test_fput, server);
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(csk->sk_state) ==
+						  TCP_CLOSE));
+	/* A new connection from the same port to the same listener */
+	again = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, again, AF_INET, "127.0.0.1", client_port);
+	sockmap_test_connect(test, again, AF_INET, "127.0.0.1", port);
+	server2 = sockmap_test_accept(test, listener);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+
+	/* Assert: the reset client has no other end; the new one has */
+	EXPECT_FIELD(test, row, F_STATE, "CLOSE");
+	EXPECT_FIELD(test, row, F_PEER, "-");
+	row = sockmap_test_render(test, again);
+	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server2));
 }
 
 /*
@@ -1527,6 +1772,37 @@ static void sockmap_test_packet_rows(struct kunit *test)
 				     0);
 	EXPECT_FIELD(test, row, F_LOCAL, "%s:0x0800",
 		     init_net.loopback_dev->name);
+}
+
+/*
+ * A socket file whose struct socket has no struct sock: what a row sees
+ * when the protocol has let go of it before the file's last reference
+ * went (sock_create_lite() makes one without a protocol at all). Only
+ * INODE is known; every other column is '-'.
+ */
+static void sockmap_test_no_sock_row(struct kunit *test)
+{
+	struct sockmap_test_row *row;
+	struct socket *sock;
+	struct file *file;
+	int f;
+
+	/* Arrange */
+	KUNIT_ASSERT_EQ(test, sock_create_lite(AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	file = sock_alloc_file(sock, 0, NULL);	/* releases sock on error */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_test_fput,
+							file), 0);
+	KUNIT_ASSERT_NULL(test, sockmap_test_sock(file)->sk);
+
+	/* Act */
+	row = sockmap_test_render(test, file);
+
+	/* Assert */
+	EXPECT_FIELD(test, row, F_INODE, "%lu", sockmap_test_ino(file));
+	for (f = F_SOCK; f < NR_FIELDS; f++)
+		EXPECT_FIELD(test, row, f, "-");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2111,14 +2387,18 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_kptr_fmt),
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
+	KUNIT_CASE(sockmap_test_tcp_retrans),
 	KUNIT_CASE(sockmap_test_peer_refs),
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
+	KUNIT_CASE(sockmap_test_peer_refs_not_full),
+	KUNIT_CASE(sockmap_test_tcp_peer_states),
 	KUNIT_CASE(sockmap_test_udp_rows),
 	KUNIT_CASE(sockmap_test_unix_pair_rows),
 	KUNIT_CASE(sockmap_test_unix_named_rows),
 	KUNIT_CASE(sockmap_test_unix_longest_names),
 	KUNIT_CASE(sockmap_test_netlink_row),
 	KUNIT_CASE(sockmap_test_packet_rows),
+	KUNIT_CASE(sockmap_test_no_sock_row),
 	KUNIT_CASE(sockmap_test_cursor),
 	KUNIT_CASE(sockmap_test_sparse_table),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
