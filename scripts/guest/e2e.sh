@@ -36,11 +36,32 @@ USER_ID=1000
 HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER CGROUP"
 BAD_DMESG='BUG:|WARNING:|Oops|general protection|refcount_t'
 
-# awkl PROGRAM [ARG...] - awk with e2e-lib.awk's functions.
+# columns FILE - awk's "-v NAME=N" for every column that the first line
+# of FILE (/proc/sockmap's header) names: the checks address a row's
+# fields by name ($LOCAL, $UID), never by position, so that a new column
+# moves no comparison. A name of HEADER that the header lacks is -1, a
+# field number awk refuses, so that a check using it fails loudly.
+columns() {
+	awk -v known="$HEADER" 'NR == 1 {
+		for (i = 1; i <= NF; i++)
+			n[$i] = i
+		k = split(known, name, " ")
+		for (i = 1; i <= k; i++)
+			if (!(name[i] in n))
+				n[name[i]] = -1
+		for (c in n)
+			printf "-v %s=%d\n", c, n[c]
+		exit
+	}' "$1"
+}
+
+# awkl PROGRAM [ARG...] - awk with e2e-lib.awk's functions and the
+# columns of /proc/sockmap as variables (see columns).
 awkl() {
 	prog=$1
 	shift
-	awk "$AWK_LIB
+	# shellcheck disable=SC2086 # COLS is a list of words
+	awk $COLS "$AWK_LIB
 $prog" "$@"
 }
 
@@ -225,7 +246,7 @@ same_set() {
 
 # rows_keys FILE - "PID FD INODE" of every row (the header dropped).
 rows_keys() {
-	awk 'NR > 1 { print $1, $3, $4 }' "$1"
+	awkl 'NR > 1 { print $PID, $FD, $INODE }' "$1"
 }
 
 # ---------------------------------------------------------------------------
@@ -235,13 +256,13 @@ rows_keys() {
 # their own table), in PID, FD order, with the right INODE, COMM and UID.
 check_fd_set() {
 	fds >"$W/fds"
-	awk -v header="$HEADER" '
+	awkl '
 		NR == 1 { $1 = $1; if ($0 != header) print "header is: " $0; nf = NF; next }
 		NF != nf { print "row has " NF " fields, header " nf ": " $0 }
-		$1 + 0 < pid || ($1 + 0 == pid && $3 + 0 <= fd) {
+		$PID + 0 < pid || ($PID + 0 == pid && $FD + 0 <= fd) {
 			print "row out of PID, FD order: " $0
 		}
-		{ pid = $1 + 0; fd = $3 + 0 }' "$W/rows"
+		{ pid = $PID + 0; fd = $FD + 0 }' header="$HEADER" "$W/rows"
 	rows_keys "$W/rows" >"$W/rows.keys"
 	awk '{ print $1, $2, $3 }' "$W/fds" >"$W/fds.keys"
 	grep -q . "$W/fds.keys" || echo "no socket fds found in /proc at all"
@@ -251,11 +272,11 @@ check_fd_set() {
 		FNR == 1 { next }
 		{
 			comm = ""
-			getline comm <("/proc/" $1 "/comm")
-			close("/proc/" $1 "/comm")
-			differ("pid " $1 " fd " $3 " COMM", $2, esc(comm))
-			if (($1 " " $3) in uid)
-				differ("pid " $1 " fd " $3 " UID", $19, uid[$1 " " $3])
+			getline comm <("/proc/" $PID "/comm")
+			close("/proc/" $PID "/comm")
+			differ("pid " $PID " fd " $FD " COMM", $COMM, esc(comm))
+			if (($PID " " $FD) in uid)
+				differ("pid " $PID " fd " $FD " UID", $UID, uid[$PID " " $FD])
 		}' "$W/fds" "$W/rows"
 	grep -q "^$ZOO_SHARER " "$W/rows.keys" &&
 		echo "rows for thread $ZOO_SHARER, which shares its leader's fd table"
@@ -296,42 +317,42 @@ check_inet() {
 					sendq[substr($i, 5)] = $5
 		next
 	}
-	FNR == 1 || $9 != proto { next }
+	FNR == 1 || $PROTO != proto { next }
 	{
-		ino = $4; what = "inode " ino " (pid " $1 " fd " $3 ")"
+		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
 		n++
 		if (!(ino in st)) {
 			printf "%s: %s row not in /proc/net/%s*\n", what, proto, tolower(proto)
 			bad++
 			next
 		}
-		differ(what " FAMILY", $7, fam[ino])
-		differ(what " TYPE", $8, proto == "TCP" ? "STREAM" : "DGRAM")
-		differ(what " STATE", $10, st[ino])
-		differ(what " LOCAL", $11, l[ino])
-		differ(what " REMOTE", $12, r[ino])
-		differ(what " RXQ", $13, rx[ino])
-		differ(what " UID", $19, uid[ino])
+		differ(what " FAMILY", $FAMILY, fam[ino])
+		differ(what " TYPE", $TYPE, proto == "TCP" ? "STREAM" : "DGRAM")
+		differ(what " STATE", $STATE, st[ino])
+		differ(what " LOCAL", $LOCAL, l[ino])
+		differ(what " REMOTE", $REMOTE, r[ino])
+		differ(what " RXQ", $RXQ, rx[ino])
+		differ(what " UID", $UID, uid[ino])
 		if (proto == "UDP") {
-			differ(what " TXQ", $14, tx[ino])
-			differ(what " CWND..RETRANS", $15 " " $16 " " $17 " " $18, "- - - -")
-			differ(what " PEER", $20, "-")
+			differ(what " TXQ", $TXQ, tx[ino])
+			differ(what " CWND..RETRANS", $CWND " " $SSTHRESH " " $SRTT_US " " $RETRANS, "- - - -")
+			differ(what " PEER", $PEER, "-")
 			next
 		}
-		differ(what " CWND", $15, cwnd[ino])
+		differ(what " CWND", $CWND, cwnd[ino])
 		if (st[ino] == "LISTEN") {
 			# /proc/net/tcp has no backlog maximum and shows the
 			# fastopen queue instead of ssthresh: ss has the first;
 			# a listener never leaves initial slow start
 			# (tcp_init_sock sets TCP_INFINITE_SSTHRESH).
-			differ(what " TXQ (ss Send-Q)", $14, ino in sendq ? sendq[ino] : "?")
-			differ(what " SSTHRESH", $16, -1)
+			differ(what " TXQ (ss Send-Q)", $TXQ, ino in sendq ? sendq[ino] : "?")
+			differ(what " SSTHRESH", $SSTHRESH, -1)
 		} else {
-			differ(what " TXQ", $14, tx[ino])
-			differ(what " SSTHRESH", $16, ssth[ino])
+			differ(what " TXQ", $TXQ, tx[ino])
+			differ(what " SSTHRESH", $SSTHRESH, ssth[ino])
 		}
 		key = net[ino] " " plain4(r[ino]) " " plain4(l[ino])
-		differ(what " PEER", $20, (key in peer) && peer[key] != 0 ? peer[key] : "-")
+		differ(what " PEER", $PEER, (key in peer) && peer[key] != 0 ? peer[key] : "-")
 	}
 	END {
 		if (!n)
@@ -368,17 +389,17 @@ check_tcp_ss() {
 		}
 		next
 	}
-	FNR == 1 || $9 != "TCP" { next }
+	FNR == 1 || $PROTO != "TCP" { next }
 	{
-		ino = $4; what = "inode " ino " (pid " $1 " fd " $3 ")"
+		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
 		if (!(ino in rtt)) {
 			print what ": not in ss -tinea"
 			next
 		}
-		d = $17 - rtt[ino]
-		if ($17 !~ /^[0-9]+$/ || d > 1 || d < -1)
-			printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $17, rtt[ino]
-		differ(what " RETRANS", $18, retrans[ino])
+		d = $SRTT_US - rtt[ino]
+		if ($SRTT_US !~ /^[0-9]+$/ || d > 1 || d < -1)
+			printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $SRTT_US, rtt[ino]
+		differ(what " RETRANS", $RETRANS, retrans[ino])
 		n++
 	}
 	END {
@@ -409,29 +430,29 @@ check_unix() {
 		sst[ino] = $4; rq[ino] = $5; sq[ino] = $6; peer[ino] = $NF
 		next
 	}
-	FNR == 1 || $7 != "UNIX" { next }
+	FNR == 1 || $FAMILY != "UNIX" { next }
 	{
-		ino = $4; what = "inode " ino " (pid " $1 " fd " $3 ")"
+		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
 		if (!(ino in path) || !(ino in sst)) {
 			print what ": UNIX row not in /proc/net/unix or ss -xa"
 			next
 		}
 		p = peer[ino] == 0 ? "-" : peer[ino]
-		differ(what " TYPE", $8, type[ino])
-		differ(what " PROTO", $9, "-")
-		differ(what " STATE", $10, sst[ino] == "LISTEN" ? "LISTEN" : \
+		differ(what " TYPE", $TYPE, type[ino])
+		differ(what " PROTO", $PROTO, "-")
+		differ(what " STATE", $STATE, sst[ino] == "LISTEN" ? "LISTEN" : \
 		       p == "-" ? "UNCONNECTED" : "CONNECTED")
-		differ(what " LOCAL", $11, path[ino])
-		differ(what " REMOTE", $12, p == "-" ? "-" : \
+		differ(what " LOCAL", $LOCAL, path[ino])
+		differ(what " REMOTE", $REMOTE, p == "-" ? "-" : \
 		       (p in path) ? path[p] : "? (peer " p " not in /proc/net/unix)")
-		differ(what " RXQ", $13, rq[ino])
-		differ(what " TXQ", $14, sq[ino])
-		differ(what " CWND..RETRANS", $15 " " $16 " " $17 " " $18, "- - - -")
-		differ(what " PEER", $20, p)
+		differ(what " RXQ", $RXQ, rq[ino])
+		differ(what " TXQ", $TXQ, sq[ino])
+		differ(what " CWND..RETRANS", $CWND " " $SSTHRESH " " $SRTT_US " " $RETRANS, "- - - -")
+		differ(what " PEER", $PEER, p)
 		n++
-		if ($11 ~ /\\040/) space = 1
-		if ($11 ~ /\\134/) backslash = 1
-		if ($11 ~ /^@/) abstract = 1
+		if ($LOCAL ~ /\\040/) space = 1
+		if ($LOCAL ~ /\\134/) backslash = 1
+		if ($LOCAL ~ /^@/) abstract = 1
 		if (p != "-") paired = 1
 	}
 	END {
@@ -476,23 +497,23 @@ check_other() {
 		next
 	}
 	FNR == 1 { next }
-	$7 == "NETLINK" { what = "FAMILY PROTO STATE LOCAL REMOTE RXQ TXQ"
-			  mine = $7 " " $9 " " $10 " " $11 " " $12 " " $13 " " $14 }
-	$7 == "PACKET" { what = "FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ UID"
-			 mine = $7 " " $8 " " $9 " " $10 " " $11 " " $12 " " $13 " " $19 }
-	$8 == "RAW" && $7 ~ /^INET6?$/ {
+	$FAMILY == "NETLINK" { what = "FAMILY PROTO STATE LOCAL REMOTE RXQ TXQ"
+			  mine = $FAMILY " " $PROTO " " $STATE " " $LOCAL " " $REMOTE " " $RXQ " " $TXQ }
+	$FAMILY == "PACKET" { what = "FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ UID"
+			 mine = $FAMILY " " $TYPE " " $PROTO " " $STATE " " $LOCAL " " $REMOTE " " $RXQ " " $UID }
+	$TYPE == "RAW" && $FAMILY ~ /^INET6?$/ {
 		what = "FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ UID"
-		mine = $7 " " $8 " " $9 " " $10 " " $11 " " $12 " " $13 " " $14 " " $19
+		mine = $FAMILY " " $TYPE " " $PROTO " " $STATE " " $LOCAL " " $REMOTE " " $RXQ " " $TXQ " " $UID
 	}
-	$7 == "NETLINK" || $7 == "PACKET" || $8 == "RAW" && $7 ~ /^INET6?$/ {
-		ino = $4; where = "inode " ino " (pid " $1 " fd " $3 ") "
+	$FAMILY == "NETLINK" || $FAMILY == "PACKET" || $TYPE == "RAW" && $FAMILY ~ /^INET6?$/ {
+		ino = $INODE; where = "inode " ino " (pid " $PID " fd " $FD ") "
 		if (!(ino in want)) {
-			print where $7 " " $8 " row not in /proc/net"
+			print where $FAMILY " " $TYPE " row not in /proc/net"
 			next
 		}
 		differ(where what, mine, want[ino])
-		differ(where "CWND..RETRANS", $15 " " $16 " " $17 " " $18, "- - - -")
-		seen[$7 ~ /^INET/ ? "raw" : $7] = 1
+		differ(where "CWND..RETRANS", $CWND " " $SSTHRESH " " $SRTT_US " " $RETRANS, "- - - -")
+		seen[$FAMILY ~ /^INET/ ? "raw" : $FAMILY] = 1
 	}
 	END {
 		if (!("raw" in seen)) print "no raw INET row"
@@ -507,23 +528,24 @@ check_netns() {
 	child=$(readlink "/proc/$ZOO_NETNS/ns/net") || { echo "no netns child"; return 1; }
 	init=$(readlink /proc/1/ns/net)
 	[ "$child" != "$init" ] || echo "netns child shares init's netns ($init)"
-	awk -v child="$child" -v cpid="$ZOO_NETNS" '
+	awkl '
 	# The inode column: unix 7th, packet 9th, the others 10th; +2 here.
 	FNR == NR { ns[$1 == "unix" ? $9 : $1 == "packet" ? $11 : $12] = $2; next }
 	FNR == 1 { next }
 	{
-		what = "inode " $4 " (pid " $1 " fd " $3 ")"
-		if (!($4 in ns))
+		what = "inode " $INODE " (pid " $PID " fd " $FD ")"
+		if (!($INODE in ns))
 			print what ": socket in no /proc/net table"
-		else if ($6 != ns[$4])
-			print what " NETNS: sockmap " $6 ", /proc/net says " ns[$4]
-		if ($1 == cpid) {
+		else if ($NETNS != ns[$INODE])
+			print what " NETNS: sockmap " $NETNS ", /proc/net says " ns[$INODE]
+		if ($PID == cpid) {
 			n++
-			if ("net:[" $6 "]" != child)
-				print what " NETNS: sockmap " $6 ", /proc/" cpid "/ns/net is " child
+			if ("net:[" $NETNS "]" != child)
+				print what " NETNS: sockmap " $NETNS ", /proc/" cpid "/ns/net is " child
 		}
 	}
-	END { if (!n) print "no rows for the netns child " cpid }' "$W/procnet" "$W/rows"
+	END { if (!n) print "no rows for the netns child " cpid }' \
+		child="$child" cpid="$ZOO_NETNS" "$W/procnet" "$W/rows"
 }
 
 # 4: SOCK is what %pK shows the reader, which /proc/net/tcp and udp show
@@ -569,15 +591,15 @@ kptr_compare() {
 		next
 	}
 	FNR == 1 { next }
-	$5 !~ /^[0-9a-f]{16}$/ && $5 != "(____ptrval____)" {
+	$SOCK !~ /^[0-9a-f]{16}$/ && $SOCK != "(____ptrval____)" {
 		print who ": SOCK is not 16 hex digits: " $0
 	}
-	$5 != "0000000000000000" { nonzero++ }
-	$9 == "TCP" || $9 == "UDP" {
+	$SOCK != "0000000000000000" { nonzero++ }
+	$PROTO == "TCP" || $PROTO == "UDP" {
 		n++
-		differ(who ": inode " $4 " SOCK", $5, $4 in ptr ? ptr[$4] : "?")
+		differ(who ": inode " $INODE " SOCK", $SOCK, $INODE in ptr ? ptr[$INODE] : "?")
 	}
-	$5 == "0000000000000000" { zero++ }
+	$SOCK == "0000000000000000" { zero++ }
 	END {
 		if (!n) print who ": no TCP/UDP rows to compare"
 		if (zeros == "no" && zero) print who ": " zero " SOCK values are zero"
@@ -626,17 +648,18 @@ check_userns() {
 			uid[$10] = $8
 		next
 	}
-	FNR == 1 || $9 != "TCP" && $9 != "UDP" { next }
+	FNR == 1 || $PROTO != "TCP" && $PROTO != "UDP" { next }
 	{
 		n++
-		differ("inode " $4 " UID", $19, $4 in uid ? uid[$4] : "?")
-		if ($1 == zoo) zoo_seen = 1
+		differ("inode " $INODE " UID", $UID, $INODE in uid ? uid[$INODE] : "?")
+		if ($PID == zoo) zoo_seen = 1
 	}
 	END {
 		if (!n) print "no TCP/UDP rows seen from the user namespace"
 		if (!zoo_seen) print "its sockzoo (" zoo ") not seen"
 	}' zoo="${inner:-none}" "$dir/procnet.x" "$dir/rows"
-	grep -qE "^$inner .* 0 +[-0-9]+ +[^ ]+ *$" "$dir/rows" ||
+	awkl '$PID == zoo && $UID == 0 { f = 1 } END { exit !f }' \
+		zoo="${inner:-none}" "$dir/rows" ||
 		echo "no row of sockzoo $inner shows UID 0 (uid $USER_ID mapped to 0)"
 }
 
@@ -773,7 +796,7 @@ check_read_sizes() {
 	done
 	kill "$many"
 	wait "$many" 2>/dev/null
-	rows=$(awk -v p="$many" '$1 == p' "$W/read.1M" | wc -l)
+	rows=$(awkl '$PID == p' p="$many" "$W/read.1M" | wc -l)
 	[ "$rows" -ge 5000 ] || echo "only $rows rows for sockzoo many (pid $many)"
 	size=$(wc -c <"$W/read.1M")
 	[ "$size" -gt 65536 ] || echo "output is only $size bytes"
@@ -805,8 +828,8 @@ check_layout() {
 			echo "$mode: layout readtime failed"
 		stop_zoo
 		awk '$1 == "socket" { print $2, $3, $4 }' "$out" >"$out.truth"
-		awk 'FNR == NR { ino[$3] = 1; next }
-		     FNR > 1 && ($4 in ino) { print $1, $3, $4 }' \
+		awkl 'FNR == NR { ino[$3] = 1; next }
+		     FNR > 1 && ($INODE in ino) { print $PID, $FD, $INODE }' \
 			"$out.truth" "$out.rows" >"$out.keys"
 		same_set "$mode layout: the rows of its sockets" "$out.keys" "$out.truth"
 		awk -v mode=$mode '{ n[$3]++ }
@@ -855,8 +878,8 @@ check_shared_procs() {
 	killed=$("$LAYOUT" killtime "$SOCKMAP" 5)
 	stop_zoo
 	awk '$1 == "socket" { print $2, $3, $4 }' "$out" >"$out.truth"
-	awk 'FNR == NR { ino[$3] = 1; next }
-	     FNR > 1 && ($4 in ino) { print $1, $3, $4 }' \
+	awkl 'FNR == NR { ino[$3] = 1; next }
+	     FNR > 1 && ($INODE in ino) { print $PID, $FD, $INODE }' \
 		"$out.truth" "$out.rows" >"$out.keys"
 	grep -q . "$out.truth" || echo "the layout reported no socket"
 	same_set "the rows of its socket" "$out.keys" "$out.truth"
@@ -890,8 +913,8 @@ check_small_reads() {
 	t=$(readtime 65536) t4=$(readtime 4096)
 	stop_zoo
 	awk '$1 == "socket" { print $2, $3, $4 }' "$out" >"$out.truth"
-	awk 'FNR == NR { ino[$3] = 1; next }
-	     FNR > 1 && ($4 in ino) { print $1, $3, $4 }' \
+	awkl 'FNR == NR { ino[$3] = 1; next }
+	     FNR > 1 && ($INODE in ino) { print $PID, $FD, $INODE }' \
 		"$out.truth" "$out.rows" >"$out.keys"
 	same_set "the rows of its sockets" "$out.keys" "$out.truth"
 	echo "M = $m, S = $s: a read takes $t us 64 KiB at a time, $t4 us 4 KiB at a time" >&3
@@ -986,21 +1009,21 @@ check_names() {
 	}
 	FNR == 1 { nf = NF; next }
 	NF != nf { print "row has " NF " fields, the header " nf ": " $0 }
-	$7 == "UNIX" && ($4 in name) { differ("inode " $4 " LOCAL", $11, esc(name[$4])) }
-	$7 == "UNIX" && !($4 in name) { print "inode " $4 ": not in /proc/net/unix" }
-	$1 in child {
-		i = child[$1]
+	$FAMILY == "UNIX" && ($INODE in name) { differ("inode " $INODE " LOCAL", $LOCAL, esc(name[$INODE])) }
+	$FAMILY == "UNIX" && !($INODE in name) { print "inode " $INODE ": not in /proc/net/unix" }
+	$PID in child {
+		i = child[$PID]
 		comm = ""
-		getline comm <("/proc/" $1 "/comm")
-		close("/proc/" $1 "/comm")
-		differ("pid " $1 " (child " i ") COMM", $2, esc(comm))
-		differ("pid " $1 " (child " i ") COMM", $2, want[i])
+		getline comm <("/proc/" $PID "/comm")
+		close("/proc/" $PID "/comm")
+		differ("pid " $PID " (child " i ") COMM", $COMM, esc(comm))
+		differ("pid " $PID " (child " i ") COMM", $COMM, want[i])
 		if (i == "edge")
-			edge[$11] = 1
-		else if ($11 !~ /^@/)
-			differ("pid " $1 " (child " i ") path", $11, dir "/" i inname[i])
+			edge[$LOCAL] = 1
+		else if ($LOCAL !~ /^@/)
+			differ("pid " $PID " (child " i ") path", $LOCAL, dir "/" i inname[i])
 		else
-			differ("pid " $1 " (child " i ") abstract name", $11, "@n" i inname[i])
+			differ("pid " $PID " (child " i ") abstract name", $LOCAL, "@n" i inname[i])
 		rows[i]++
 	}
 	END {
@@ -1040,9 +1063,9 @@ check_stale_peer() {
 		echo "$end ${ino%]}"
 	done >"$W/stale.inodes"
 	stop_zoo
-	awk '
+	awkl '
 	FNR == NR { ino[$1] = $2; end[$2] = $1; next }
-	FNR > 1 && ($4 in end) { state[end[$4]] = $10; tuple[end[$4]] = $11 " " $12; peer[end[$4]] = $20 }
+	FNR > 1 && ($INODE in end) { state[end[$INODE]] = $STATE; tuple[end[$INODE]] = $LOCAL " " $REMOTE; peer[end[$INODE]] = $PEER }
 	END {
 		if (!("a" in state) || !("c" in state) || !("d" in state)) {
 			print "rows missing for A, C or D (inodes " ino["a"] ", " ino["c"] ", " ino["d"] ")"
@@ -1081,9 +1104,9 @@ check_packet() {
 	stop_zoo
 	for when in before after; do
 		awkl '
-		FNR > 1 && $4 == ino {
+		FNR > 1 && $INODE == ino {
 			n++
-			differ(when ": inode " ino " LOCAL", $11,
+			differ(when ": inode " ino " LOCAL", $LOCAL,
 			       (when == "before" ? esc(name) : "-") ":0x88b5")
 		}
 		END { if (n != 1) print when ": " n + 0 " rows for inode " ino }' \
@@ -1170,17 +1193,24 @@ check_dmesg() {
 check_can_fail() {
 	cp "$W/rows" "$W/rows.orig"
 	while IFS='|' read -r where col value func; do
-		awk -v col="$col" -v value="$value" -v netns="$ZOO_NETNS" "
+		# COL names the column to break: its number is the header's.
+		awkl "
+			NR == 1 {
+				for (i = 1; i <= NF; i++)
+					if (\$i == col)
+						c = i
+			}
 			NR > 1 && !done && ($where) {
 				done = 1
 				if (value == \"DELETE\")
 					next
-				if (\$col == value)
+				if (\$c == value)
 					exit 3
-				\$col = value
+				\$c = value
 			}
 			{ print }
-			END { exit !done }" "$W/rows.orig" >"$W/rows"
+			END { exit !done }" col="$col" value="$value" netns="$ZOO_NETNS" \
+			"$W/rows.orig" >"$W/rows"
 		case $? in
 		1) echo "no row matches ($where)" ;;
 		3) echo "field $col is $value already where ($where)" ;;
@@ -1188,32 +1218,32 @@ check_can_fail() {
 			echo "$func did not notice field $col := $value where ($where)" ;;
 		esac
 	done <<-EOF
-	\$9 == "TCP"|DELETE|DELETE|check_fd_set
-	\$2 ~ /worker/|2|zoo_worker|check_fd_set
-	\$2 ~ /worker/|19|1000|check_fd_set
-	\$9 == "TCP" && \$10 == "ESTABLISHED" && \$13 > 0|13|1|check_inet_tcp
-	\$9 == "TCP" && \$14 > 0|14|1|check_inet_tcp
-	\$9 == "TCP" && \$10 == "ESTABLISHED"|20|1|check_inet_tcp
-	\$9 == "TCP" && \$10 == "ESTABLISHED"|16|7|check_inet_tcp
-	\$9 == "TCP" && \$10 == "ESTABLISHED"|15|11|check_inet_tcp
-	\$9 == "TCP" && \$10 == "LISTEN"|14|99|check_inet_tcp
-	\$9 == "TCP" && \$7 == "INET6" && \$10 == "ESTABLISHED"|11|[::1]:1|check_inet_tcp
-	\$9 == "TCP" && \$11 ~ /ffff/|12|127.0.0.1:1|check_inet_tcp
-	\$9 == "UDP" && \$10 == "CLOSE"|10|ESTABLISHED|check_inet_udp
-	\$9 == "UDP" && \$13 > 0|13|0|check_inet_udp
-	\$9 == "UDP" && \$7 == "INET6"|12|[::2]:0|check_inet_udp
-	\$9 == "TCP" && \$17 > 0|17|999999|check_tcp_ss
-	\$9 == "TCP" && \$10 == "ESTABLISHED"|18|3|check_tcp_ss
-	\$7 == "UNIX" && \$20 != "-"|20|1|check_unix
-	\$7 == "UNIX" && \$11 ~ /040/|11|/tmp/zoo_sock|check_unix
-	\$7 == "UNIX" && \$12 ~ /040/|12|-|check_unix
-	\$7 == "UNIX" && \$10 == "LISTEN"|14|9|check_unix
-	\$7 == "UNIX" && \$10 == "UNCONNECTED"|10|CONNECTED|check_unix
-	\$7 == "NETLINK"|11|1|check_other
-	\$7 == "PACKET"|11|eth0:0x88b5|check_other
-	\$7 == "PACKET" && \$11 ~ /^[*]:/|11|-:0x88b5|check_other
-	\$8 == "RAW" && \$7 == "INET"|9|UDP|check_other
-	\$1 == netns|6|1|check_netns
+	\$PROTO == "TCP"|DELETE|DELETE|check_fd_set
+	\$COMM ~ /worker/|COMM|zoo_worker|check_fd_set
+	\$COMM ~ /worker/|UID|1000|check_fd_set
+	\$PROTO == "TCP" && \$STATE == "ESTABLISHED" && \$RXQ > 0|RXQ|1|check_inet_tcp
+	\$PROTO == "TCP" && \$TXQ > 0|TXQ|1|check_inet_tcp
+	\$PROTO == "TCP" && \$STATE == "ESTABLISHED"|PEER|1|check_inet_tcp
+	\$PROTO == "TCP" && \$STATE == "ESTABLISHED"|SSTHRESH|7|check_inet_tcp
+	\$PROTO == "TCP" && \$STATE == "ESTABLISHED"|CWND|11|check_inet_tcp
+	\$PROTO == "TCP" && \$STATE == "LISTEN"|TXQ|99|check_inet_tcp
+	\$PROTO == "TCP" && \$FAMILY == "INET6" && \$STATE == "ESTABLISHED"|LOCAL|[::1]:1|check_inet_tcp
+	\$PROTO == "TCP" && \$LOCAL ~ /ffff/|REMOTE|127.0.0.1:1|check_inet_tcp
+	\$PROTO == "UDP" && \$STATE == "CLOSE"|STATE|ESTABLISHED|check_inet_udp
+	\$PROTO == "UDP" && \$RXQ > 0|RXQ|0|check_inet_udp
+	\$PROTO == "UDP" && \$FAMILY == "INET6"|REMOTE|[::2]:0|check_inet_udp
+	\$PROTO == "TCP" && \$SRTT_US > 0|SRTT_US|999999|check_tcp_ss
+	\$PROTO == "TCP" && \$STATE == "ESTABLISHED"|RETRANS|3|check_tcp_ss
+	\$FAMILY == "UNIX" && \$PEER != "-"|PEER|1|check_unix
+	\$FAMILY == "UNIX" && \$LOCAL ~ /040/|LOCAL|/tmp/zoo_sock|check_unix
+	\$FAMILY == "UNIX" && \$REMOTE ~ /040/|REMOTE|-|check_unix
+	\$FAMILY == "UNIX" && \$STATE == "LISTEN"|TXQ|9|check_unix
+	\$FAMILY == "UNIX" && \$STATE == "UNCONNECTED"|STATE|CONNECTED|check_unix
+	\$FAMILY == "NETLINK"|LOCAL|1|check_other
+	\$FAMILY == "PACKET"|LOCAL|eth0:0x88b5|check_other
+	\$FAMILY == "PACKET" && \$LOCAL ~ /^[*]:/|LOCAL|-:0x88b5|check_other
+	\$TYPE == "RAW" && \$FAMILY == "INET"|PROTO|UDP|check_other
+	\$PID == netns|NETNS|1|check_netns
 	EOF
 	cp "$W/rows.orig" "$W/rows"
 }
@@ -1233,7 +1263,7 @@ CG_B_ESC='/svc\040a/in\011ner'
 # /proc/TID/cgroup can still be read: its "0::" path, read whole (a
 # cgroup name may hold a newline), escaped by e2e-lib.awk's esc().
 cgroup_truth() {
-	awk 'NR > 1 { print $1 }' "$1" | sort -u | while read -r tid; do
+	awkl 'NR > 1 { print $PID }' "$1" | sort -u | while read -r tid; do
 		[ -r "/proc/$tid/cgroup" ] || continue
 		awkl 'BEGIN { RS = "\001" }
 		      sub(/^0::/, "") { sub(/\n$/, ""); print tid, esc($0) }' \
@@ -1244,16 +1274,16 @@ cgroup_truth() {
 # cgroup_differ ROWS TRUTH - one line per row whose CGROUP is not its
 # task's; silence if all agree. Rows of tasks gone since are not judged.
 cgroup_differ() {
-	awk 'FNR == NR { t[$1] = $2; next }
-	     FNR > 1 && ($1 in t) && $NF != t[$1] {
-		print "tid " $1 " fd " $3 ": CGROUP " $NF ", /proc/" $1 "/cgroup says " t[$1]
+	awkl 'FNR == NR { t[$1] = $2; next }
+	     FNR > 1 && ($PID in t) && $CGROUP != t[$PID] {
+		print "tid " $PID " fd " $FD ": CGROUP " $CGROUP ", /proc/" $PID "/cgroup says " t[$PID]
 	     }' "$2" "$1"
 }
 
 # zoo_cgroup ROWS PID - the CGROUP of PID's rows (one value, or several
 # lines if they disagree).
 zoo_cgroup() {
-	awk -v p="$2" 'NR > 1 && $1 == p { print $NF }' "$1" | sort -u
+	awkl 'NR > 1 && $PID == p { print $CGROUP }' p="$2" "$1" | sort -u
 }
 
 # 13: every row's CGROUP against /proc/TID/cgroup, read by the same
@@ -1446,6 +1476,9 @@ main() {
 	fi
 	[ "$FAILED" -eq 0 ]
 }
+
+# The columns, as awk options (see columns): read once, from the header.
+COLS=$(columns "$SOCKMAP")
 
 case ${1:-} in
 fds) fds "${2:-/proc}" ;;
