@@ -168,7 +168,9 @@ check_rows() {
 		fds=$(ls -l "$dir/fd" 2>/dev/null | grep -c 'socket:\[') || true
 		want=$((want + fds))
 	done
-	got=$(awk '$2 == "sockfarm"' /tmp/sockmap.saved | wc -l)
+	# COMM is found by its name in the header, not by its position.
+	got=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "COMM") c = i; next }
+		   c && $c == "sockfarm"' /tmp/sockmap.saved | wc -l)
 	[ "$want" -ge "${1%@*}" ] || die "/proc/PID/fd shows $want farm sockets, want >= ${1%@*}"
 	[ "$got" -eq "$want" ] || die "/proc/sockmap has $got farm rows, /proc/PID/fd $want"
 	echo "check $1 farm_sockets=$want sockmap_rows=$got"

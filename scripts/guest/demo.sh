@@ -10,6 +10,8 @@
 # against the kernel's other views (readlink /proc/PID/fd, /proc/net/tcp,
 # /proc/net/udp, ss -x) and prints PASS/FAIL per check; it exits non-zero
 # if any check failed, so /init then withholds the success token.
+#
+# shellcheck disable=SC2016 # awk programs name the columns as $NAME
 
 set -eu
 
@@ -150,20 +152,44 @@ expect() {
 	fi
 }
 
-# row PID FD - that row of /proc/sockmap (the snapshot).
-row() {
-	awk -v pid="$1" -v fd="$2" 'NR > 1 && $1 == pid && $3 == fd' /tmp/sockmap.txt
+# columns FILE - awk's "-v NAME=N" for every column that the first line
+# of FILE (/proc/sockmap's header) names: the checks address a row's
+# fields by name ($LOCAL, $UID), never by position, so that a new column
+# moves no comparison. A name of HEADER that the header lacks is -1, a
+# field number awk refuses, so that a check using it fails loudly.
+columns() {
+	awk -v known="$HEADER" 'NR == 1 {
+		for (i = 1; i <= NF; i++)
+			n[$i] = i
+		k = split(known, name, " ")
+		for (i = 1; i <= k; i++)
+			if (!(name[i] in n))
+				n[name[i]] = -1
+		for (c in n)
+			printf "-v %s=%d\n", c, n[c]
+		exit
+	}' "$1"
 }
 
-# cols PID FD N... - fields N... of that row, space-separated.
+# awkc PROGRAM [ARG...] - awk with the columns of /proc/sockmap as
+# variables (see columns), numbered as the snapshot's header names them.
+awkc() {
+	prog=$1
+	shift
+	# shellcheck disable=SC2086 # COLS is a list of words
+	awk $COLS "$prog" "$@"
+}
+
+# cols PID FD NAME... - the columns NAME... of that row of the snapshot,
+# space-separated.
 cols() {
-	pid=$1 fd=$2
+	pid=$1 fd=$2 list=
 	shift 2
-	row "$pid" "$fd" | awk -v list="$*" '{
-		n = split(list, c, " ")
-		for (i = 1; i <= n; i++)
-			printf "%s%s", $c[i], (i < n ? " " : "\n")
-	}'
+	for name in "$@"; do
+		list="$list${list:+,} \$$name"
+	done
+	awkc "NR > 1 && \$PID == pid && \$FD == fd { print$list }" \
+		pid="$pid" fd="$fd" /tmp/sockmap.txt
 }
 
 # words - stdin's lines as one line of words.
@@ -179,6 +205,7 @@ ss_unix_peer() {
 HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER"
 
 echo "@@check-begin@@"
+COLS=$(columns /tmp/sockmap.txt)
 
 expect header "$(head -n 1 /tmp/sockmap.txt | awk '{ $1 = $1; print }' | cut -d' ' -f1-20)" "$HEADER"
 expect "rows have 20+ fields" \
@@ -190,26 +217,26 @@ for pid in "$SERVER" "$CLIENT" "$PAIR" "$UDP"; do
 	want='' got=''
 	for fd in $(socket_fds "$pid"); do
 		want="$want $fd:$(fd_inode "$pid" "$fd")"
-		got="$got $fd:$(cols "$pid" "$fd" 4)"
+		got="$got $fd:$(cols "$pid" "$fd" INODE)"
 	done
 	expect "pid $pid: one row per socket fd, INODE = readlink" \
-		"$(awk -v pid="$pid" 'NR > 1 && $1 == pid' /tmp/sockmap.txt | wc -l)$got" \
+		"$(awkc 'NR > 1 && $PID == pid' pid="$pid" /tmp/sockmap.txt | wc -l)$got" \
 		"$(socket_fds "$pid" | wc -l)$want"
-	expect "pid $pid: COMM" "$(awk -v pid="$pid" 'NR > 1 && $1 == pid { print $2 }' \
-		/tmp/sockmap.txt | sort -u)" echo
+	expect "pid $pid: COMM" "$(awkc 'NR > 1 && $PID == pid { print $COMM }' \
+		pid="$pid" /tmp/sockmap.txt | sort -u)" echo
 done
 
 
-expect "server LISTEN row" "$(cols "$SERVER" "$LFD" 4 7 8 9 10 11 12 20)" \
+expect "server LISTEN row" "$(cols "$SERVER" "$LFD" INODE FAMILY TYPE PROTO STATE LOCAL REMOTE PEER)" \
 	"$L_INODE INET STREAM TCP LISTEN 127.0.0.1:$PORT 0.0.0.0:0 -"
-expect "server ESTABLISHED row" "$(cols "$SERVER" "$SFD" 4 7 8 9 10 11 12)" \
+expect "server ESTABLISHED row" "$(cols "$SERVER" "$SFD" INODE FAMILY TYPE PROTO STATE LOCAL REMOTE)" \
 	"$S_INODE INET STREAM TCP ESTABLISHED 127.0.0.1:$PORT $CPORT"
-expect "client ESTABLISHED row" "$(cols "$CLIENT" "$CFD" 4 7 8 9 10 11 12)" \
+expect "client ESTABLISHED row" "$(cols "$CLIENT" "$CFD" INODE FAMILY TYPE PROTO STATE LOCAL REMOTE)" \
 	"$C_INODE INET STREAM TCP ESTABLISHED $CPORT 127.0.0.1:$PORT"
 expect "server connection's PEER = client's INODE" \
-	"$(cols "$SERVER" "$SFD" 20)" "$C_INODE"
+	"$(cols "$SERVER" "$SFD" PEER)" "$C_INODE"
 expect "client's PEER = server connection's INODE" \
-	"$(cols "$CLIENT" "$CFD" 20)" "$S_INODE"
+	"$(cols "$CLIENT" "$CFD" PEER)" "$S_INODE"
 
 # The same rows against /proc/net/tcp, decoded: state, addresses, UID,
 # SOCK (%pK on both sides) and, for connections, CWND and SSTHRESH.
@@ -219,10 +246,10 @@ for sock in "listener $SERVER $LFD $L_INODE" "server-conn $SERVER $SFD $S_INODE"
 	set -- $sock
 	truth=$(net_truth /tmp/net_tcp.txt "$4")
 	expect "$1 STATE LOCAL REMOTE UID SOCK = /proc/net/tcp" \
-		"$(cols "$2" "$3" 10 11 12 19 5)" "$(echo "$truth" | cut -d' ' -f1-5)"
+		"$(cols "$2" "$3" STATE LOCAL REMOTE UID SOCK)" "$(echo "$truth" | cut -d' ' -f1-5)"
 	[ "$1" = listener ] && continue
 	expect "$1 CWND SSTHRESH = /proc/net/tcp" \
-		"$(cols "$2" "$3" 15 16)" "$(echo "$truth" | cut -d' ' -f6-7)"
+		"$(cols "$2" "$3" CWND SSTHRESH)" "$(echo "$truth" | cut -d' ' -f6-7)"
 done
 
 # The UNIX pair: both ends in one process, each the other's PEER (as ss -x
@@ -230,18 +257,20 @@ done
 # shellcheck disable=SC2046 # two fds
 set -- $(socket_fds "$PAIR")
 U1=$(fd_inode "$PAIR" "$1") U2=$(fd_inode "$PAIR" "$2")
-expect "UNIX pair rows" "$(cols "$PAIR" "$1" 4 7 8 9 10 11 12 20) | $(cols "$PAIR" "$2" 4 7 8 9 10 11 12 20)" \
+PAIR_COLS="INODE FAMILY TYPE PROTO STATE LOCAL REMOTE PEER"
+# shellcheck disable=SC2086 # a list of names
+expect "UNIX pair rows" "$(cols "$PAIR" "$1" $PAIR_COLS) | $(cols "$PAIR" "$2" $PAIR_COLS)" \
 	"$U1 UNIX STREAM - CONNECTED - - $U2 | $U2 UNIX STREAM - CONNECTED - - $U1"
-expect "UNIX PEERs = ss -x" "$(cols "$PAIR" "$1" 20) $(cols "$PAIR" "$2" 20)" \
+expect "UNIX PEERs = ss -x" "$(cols "$PAIR" "$1" PEER) $(cols "$PAIR" "$2" PEER)" \
 	"$(ss_unix_peer "$U1") $(ss_unix_peer "$U2")"
 
 # The UDP socket, against /proc/net/udp.
 UFD=$(socket_fds "$UDP" | head -n 1)
 UDP_INODE=$(fd_inode "$UDP" "$UFD")
-expect "UDP row" "$(cols "$UDP" "$UFD" 4 7 8 9 10 11 12 15 16 17 18 20)" \
+expect "UDP row" "$(cols "$UDP" "$UFD" INODE FAMILY TYPE PROTO STATE LOCAL REMOTE CWND SSTHRESH SRTT_US RETRANS PEER)" \
 	"$UDP_INODE INET DGRAM UDP CLOSE 127.0.0.1:$UDP_PORT 0.0.0.0:0 - - - - -"
 expect "UDP STATE LOCAL REMOTE UID SOCK = /proc/net/udp" \
-	"$(cols "$UDP" "$UFD" 10 11 12 19 5)" \
+	"$(cols "$UDP" "$UFD" STATE LOCAL REMOTE UID SOCK)" \
 	"$(net_truth /tmp/net_udp.txt "$UDP_INODE" | cut -d' ' -f1-5)"
 
 # Who may see what: a reader of uid 1000 sees the rows of its own
@@ -253,13 +282,13 @@ USER_UDP=$!
 wait_for 20 "uid 1000's UDP socket" grep -q . /tmp/user_udp.log
 su -s /bin/sh -c 'cat /proc/sockmap' user >/tmp/sockmap.user || true
 expect "uid 1000 sees the rows of its own process (pid $USER_UDP)" \
-	"$(awk -v pid="$USER_UDP" 'NR > 1 && $1 == pid { print $3 ":" $4 }' \
-		/tmp/sockmap.user | words)" \
+	"$(awkc 'NR > 1 && $PID == pid { print $FD ":" $INODE }' \
+		pid="$USER_UDP" /tmp/sockmap.user | words)" \
 	"$(for fd in $(socket_fds "$USER_UDP"); do
 		echo "$fd:$(fd_inode "$USER_UDP" "$fd")"; done | words)"
 expect "uid 1000 sees no row of root's processes" \
-	"$(awk -v pid="$USER_UDP" 'NR > 1 && $1 != pid { print $1 }' \
-		/tmp/sockmap.user | sort -u | words)" ""
+	"$(awkc 'NR > 1 && $PID != pid { print $PID }' \
+		pid="$USER_UDP" /tmp/sockmap.user | sort -u | words)" ""
 
 echo "@@check-end@@"
 [ "$FAILED" -eq 0 ]

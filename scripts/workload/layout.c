@@ -441,17 +441,53 @@ static void open_sockets(int k, int ready)
 }
 
 /*
+ * The fields of PID and INODE in a row, counted from 0: found by name in
+ * the header, the file's first line, so that a new column moves nothing.
+ */
+static int pid_field = -1, ino_field = -1;
+
+/* Split @line at blanks into at most @max fields; returns how many. */
+static int split_fields(char *line, char **field, int max)
+{
+	char *save, *tok;
+	int n = 0;
+
+	for (tok = strtok_r(line, " ", &save); tok && n < max;
+	     tok = strtok_r(NULL, " ", &save))
+		field[n++] = tok;
+	return n;
+}
+
+/* Learn pid_field and ino_field from the @n fields of the header. */
+static void read_header(char **field, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(field[i], "PID"))
+			pid_field = i;
+		if (!strcmp(field[i], "INODE"))
+			ino_field = i;
+	}
+	if (pid_field < 0 || ino_field < 0) {
+		fprintf(stderr, "layout: no PID or INODE in the header\n");
+		exit(1);
+	}
+}
+
+/*
  * Read the rows of @fd one byte at a time (so that none is made ahead of
  * what was read but the next) until the row of @tid with inode @stop has
  * been read whole, or to the end when @tid is 0. Count the rows whose
- * inode is one of the @k in reuse_ino[].
+ * inode is one of the @k in reuse_ino[]. The first call must start at
+ * the header.
  */
 static int read_rows(int fd, pid_t tid, unsigned long stop, int k)
 {
-	char line[4096];
+	char line[4096], *field[64];
 	unsigned long ino;
 	size_t len = 0;
-	int shown = 0, i, pid;
+	int shown = 0, i, pid, nf;
 	ssize_t n;
 
 	while ((n = read(fd, line + len, 1)) > 0) {
@@ -462,8 +498,15 @@ static int read_rows(int fd, pid_t tid, unsigned long stop, int k)
 		}
 		line[len] = '\0';
 		len = 0;
-		if (sscanf(line, "%d %*s %*u %lu", &pid, &ino) != 2)
+		nf = split_fields(line, field, 64);
+		if (pid_field < 0) {
+			read_header(field, nf);
 			continue;
+		}
+		if (nf <= pid_field || nf <= ino_field)
+			continue;
+		pid = atoi(field[pid_field]);
+		ino = strtoul(field[ino_field], NULL, 10);
 		for (i = 0; i < k; i++)
 			shown += ino == reuse_ino[i];
 		if (tid && pid == tid && ino == stop)

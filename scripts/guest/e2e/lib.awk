@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for the checks in e2e.sh: decode what /proc/net/* prints into the
+# Helpers for the checks of e2e.sh: decode what /proc/net/* prints into the
 # form /proc/sockmap promises, independently of sockmap. Written for busybox
-# awk (no strtonum, no gensub). e2e.sh puts it in front of every awk
+# awk (no strtonum, no gensub). lib.sh puts it in front of every awk
 # program (see awkl there).
 
 # hex("56CE") = 22222; -1 if S is not hex.

@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: GPL-2.0
+# The library of the end-to-end checks (e2e.sh sources it, then one file
+# per topic): where things are, how to run a workload and wait for it,
+# the views of the kernel that sockmap does not produce and that the
+# checks compare it with (/proc/PID/fd, /proc/net/*, ss), and how to read
+# /proc/sockmap's columns by name (columns, awkl).
+#
+# shellcheck shell=sh disable=SC2016 # awk programs and su -c are single-quoted
+# shellcheck disable=SC2034 # sets variables for the files that source it
+
+SOCKMAP=/proc/sockmap
+KO=${e2e_ko:-/sockmap.ko}
+ZOO=${e2e_zoo:-/workload/sockzoo}
+LANDLOCK=/workload/landlock
+LAYOUT=/workload/layout
+CORNER=/workload/corner
+LIB=${e2e_lib:-$E2E/lib.awk}
+W=${e2e_work:-/tmp/e2e}
+ME=$(realpath "$0")
+AWK_LIB=$(cat "$LIB") || exit 1
+USER_ID=1000
+HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER CGROUP"
+BAD_DMESG='BUG:|WARNING:|Oops|general protection|refcount_t'
+
+# columns FILE - awk's "-v NAME=N" for every column that the first line
+# of FILE (/proc/sockmap's header) names: the checks address a row's
+# fields by name ($LOCAL, $UID), never by position, so that a new column
+# moves no comparison. A name of HEADER that the header lacks is -1, a
+# field number awk refuses, so that a check using it fails loudly.
+columns() {
+	awk -v known="$HEADER" 'NR == 1 {
+		for (i = 1; i <= NF; i++)
+			n[$i] = i
+		k = split(known, name, " ")
+		for (i = 1; i <= k; i++)
+			if (!(name[i] in n))
+				n[name[i]] = -1
+		for (c in n)
+			printf "-v %s=%d\n", c, n[c]
+		exit
+	}' "$1"
+}
+
+# awkl PROGRAM [ARG...] - awk with lib.awk's functions and the
+# columns of /proc/sockmap as variables (see columns).
+awkl() {
+	prog=$1
+	shift
+	# shellcheck disable=SC2086 # COLS is a list of words
+	awk $COLS "$AWK_LIB
+$prog" "$@"
+}
+
+# as_user CMD [ARG...] - run CMD as uid 1000 (busybox setpriv has no --reuid).
+as_user() {
+	su -s /bin/sh -c 'exec "$0" "$@"' -- user "$@"
+}
+
+# wait_for SECONDS WHAT CMD... - poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	ticks=$(($1 * 10)) what=$2
+	shift 2
+	until "$@"; do
+		ticks=$((ticks - 1))
+		[ "$ticks" -gt 0 ] || { echo "timed out waiting for $what"; return 1; }
+		sleep 0.1
+	done
+}
+
+# start_zoo OUT CMD... - run CMD (a workload: sockzoo, layout, corner) in
+# the background with its output in OUT and wait for its "NAME ready"
+# line. Sets ZOO_PID (CMD's pid; a subshell when CMD is as_user) and
+# ZOO_OUT.
+start_zoo() {
+	out=$1
+	shift
+	: >"$out"
+	"$@" >"$out" 2>&1 &
+	ZOO_PID=$!
+	ZOO_OUT=$out
+	wait_for 120 "$* to be ready" grep -q '^[a-z]* ready' "$out" ||
+		{ cat "$out"; return 1; }
+}
+
+# stop_zoo - kill the workload start_zoo started last (the pid its ready
+# line names: as_user's subshell would leave it running) and wait until it
+# is gone.
+stop_zoo() {
+	pid=$(zoo_field "$ZOO_OUT" pid)
+	kill "${pid:-$ZOO_PID}" 2>/dev/null
+	wait "$ZOO_PID" 2>/dev/null
+	return 0
+}
+
+# zoo_field OUT NAME - NAME=VALUE from a workload's ready line.
+zoo_field() {
+	sed -n "s/^[a-z]* ready.* $2=\([0-9]*\).*/\1/p" "$1"
+}
+
+# ---------------------------------------------------------------------------
+# Sources of truth.
+
+# fds_of DIR ID - "ID FD INODE UID" for each socket fd under DIR/fd, from
+# the links' targets (socket:[INODE]) and the socket inodes' owners.
+fds_of() {
+	{
+		# shellcheck disable=SC2012 # ls -l shows the targets, as readlink
+		ls -l "$1/fd" 2>/dev/null |
+			awk '$NF ~ /^socket:\[[0-9]+\]$/ { print "L", $(NF - 2), $NF }'
+		stat -L -c 'S %n %u' "$1"/fd/* 2>/dev/null
+	} | awk -v id="$2" '
+		$1 == "L" { gsub(/[^0-9]/, "", $3); ino[$2] = $3 }
+		$1 == "S" { n = split($2, p, "/"); uid[p[n]] = $3 }
+		END { for (fd in ino) print id, fd, ino[fd], uid[fd] }' |
+		sort -n -k2,2
+}
+
+# fds [PROC] - every socket fd the caller may see through the procfs
+# mounted at PROC (default /proc): each fd table once, under the thread of
+# lowest TID in its process that holds it. Tables are told apart by what
+# they hold: a thread's table is its own when its sockets differ from its
+# leader's (it did unshare(CLONE_FILES)), and threads whose sockets are
+# the same share one. A thread with a private copy that still equals
+# another's table would be missed: the workloads' threads open a socket
+# after unsharing, so their tables differ. When the leader has exited
+# (pthread_exit) it has no table, and the one its threads share is
+# expected once (sockzoo's orphan).
+fds() {
+	proc=${1:-/proc}
+	for dir in "$proc"/[0-9]*; do
+		pid=${dir##*/}
+		for tdir in "$dir" "$dir"/task/*; do
+			tid=${tdir##*/}
+			[ "$tdir" != "$dir" ] && [ "$tid" = "$pid" ] && continue
+			echo "task $pid $tid"
+			fds_of "$tdir" "$tid"
+		done
+	done | awk '
+	# table[TID]: the "FD INODE UID" lines of thread TID of process pid.
+	function flush(    t, holder, tab) {
+		for (t in table) {
+			if (t != pid && table[t] == table[pid])
+				continue
+			if (!(table[t] in holder) || t + 0 < holder[table[t]] + 0)
+				holder[table[t]] = t
+		}
+		for (tab in holder)
+			if (tab != "")
+				print_table(holder[tab], tab)
+		split("", table)
+	}
+	function print_table(t, lines,    n, i, l) {
+		n = split(lines, l, "\n")
+		for (i = 1; i < n; i++)
+			print t, l[i]
+	}
+	$1 == "task" {
+		if ($2 != pid)
+			flush()
+		pid = $2; tid = $3; table[tid] = ""
+		next
+	}
+	{ table[tid] = table[tid] $2 " " $3 " " $4 "\n" }
+	END { flush() }'
+	return 0
+}
+
+# netns_pids - "NETNS PID": one process in each network namespace in use.
+netns_pids() {
+	for dir in /proc/[0-9]*; do
+		ns=$(readlink "$dir/ns/net" 2>/dev/null) || continue
+		ns=${ns#net:[}
+		echo "${ns%]} ${dir#/proc/}"
+	done | awk '!seen[$1]++'
+}
+
+# procnet - every line of the /proc/net tables of every network namespace
+# as "TABLE NETNS LINE".
+procnet() {
+	netns_pids | while read -r ns pid; do
+		for t in tcp tcp6 udp udp6 raw raw6 unix netlink packet; do
+			awk -v t=$t -v ns="$ns" 'FNR > 1 { print t, ns, $0 }' \
+				"/proc/$pid/net/$t" 2>/dev/null
+		done
+	done
+}
+
+# ss_all - "NETNS KIND LINE" of `ss -tinea` (KIND tcp, or tcp-info for its
+# indented tcp_info lines) and `ss -xa` (KIND unix), in every netns.
+ss_all() {
+	netns_pids | while read -r ns pid; do
+		# ss -i puts tcp_info on an indented line after each socket.
+		nsenter -t "$pid" -n ss -tinea |
+			awk -v ns="$ns" '/^[ \t]/ { print ns, "tcp-info", $0; next }
+					 { print ns, "tcp", $0 }'
+		nsenter -t "$pid" -n ss -xa | sed "s/^/$ns unix /"
+	done
+}
+
+# stable_tcp_udp FILE - the fields of procnet's TCP/UDP lines that only
+# change when traffic flows (not the timers): equal twice means quiet.
+stable_tcp_udp() {
+	awk '$1 ~ /^(tcp|udp)6?$/ { print $1, $2, $4, $5, $6, $7, $10, $12, $18, $19 }' "$1"
+}
+
+# snapshot - when TCP/UDP stood still across it, the workload is quiet:
+# $W/procnet, $W/rows (/proc/sockmap) and $W/ss were taken together.
+snapshot() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		procnet >"$W/procnet.a"
+		cat "$SOCKMAP" >"$W/rows" || return 1
+		ss_all >"$W/ss"
+		procnet >"$W/procnet"
+		stable_tcp_udp "$W/procnet.a" >"$W/stable.a"
+		stable_tcp_udp "$W/procnet" >"$W/stable.b"
+		cmp -s "$W/stable.a" "$W/stable.b" && return 0
+		sleep 1
+	done
+	echo "TCP/UDP never went quiet (10 tries)"
+	return 1
+}
+
+# same_set WHAT MINE TRUTH - compare two files as sets of lines.
+same_set() {
+	sort "$2" >"$2.sorted"
+	sort "$3" >"$3.sorted"
+	diff "$2.sorted" "$3.sorted" >"$W/diff" && return 0
+	echo "$1 differ (- only in sockmap, + only in the truth):"
+	grep '^[-+][^-+]' "$W/diff" | sed 's/^-/- /; s/^+/+ /' | head -n 20
+	return 1
+}
+
+# rows_keys FILE - "PID FD INODE" of every row (the header dropped).
+rows_keys() {
+	awkl 'NR > 1 { print $PID, $FD, $INODE }' "$1"
+}
