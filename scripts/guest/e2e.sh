@@ -60,7 +60,7 @@ PASSED=0
 SKIPPED=0
 FAILED=0
 TIMES=
-CHECKS="fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
+CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs small-reads names-escaped stale-peer packet-vanished
 open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
@@ -138,6 +138,7 @@ main() {
 		echo "@@e2e-end@@"
 		return 1
 	fi
+	check header check_header
 	check fd-set check_fd_set
 	check tcp-vs-procnet check_inet TCP
 	check udp-vs-procnet check_inet UDP

@@ -5,13 +5,22 @@
 #
 # shellcheck shell=sh disable=SC2016 # awk programs and su -c are single-quoted
 
+# check_header - the header names the columns README's Columns section
+# names, in its order, and every row has as many fields. The one check
+# that a new column must change: every other finds its columns by name.
+check_header() {
+	awk '
+		NR == 1 { $1 = $1; if ($0 != header) print "header is: " $0; nf = NF; next }
+		NF != nf { print "row has " NF " fields, header " nf ": " $0 }' \
+		header="$HEADER" "$W/rows"
+}
+
 # The rows are exactly the socket fds of /proc/*/fd (and of threads with
 # their own table), in PID, FD order, with the right INODE, COMM and UID.
 check_fd_set() {
 	fds >"$W/fds"
 	awkl '
-		NR == 1 { $1 = $1; if ($0 != header) print "header is: " $0; nf = NF; next }
-		NF != nf { print "row has " NF " fields, header " nf ": " $0 }
+		NR == 1 { next }
 		$PID + 0 < pid || ($PID + 0 == pid && $FD + 0 <= fd) {
 			print "row out of PID, FD order: " $0
 		}
