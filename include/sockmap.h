@@ -156,6 +156,7 @@ struct sockmap_reader {
 	const struct cred *cred;
 	struct path proc_root;
 	struct path ns_path;
+	int err;	/* why procfs gave no answer; the read fails with it */
 };
 
 bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,

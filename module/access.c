@@ -64,6 +64,20 @@
 #define SOCKMAP_ACCESS_PATH_MAX	sizeof("2147483647/fd/../ns/mnt")
 
 /*
+ * sockmap_lookup_failed - what a failed walk of @r's procfs says: no, when
+ * procfs said the task is gone (-ENOENT, -ESRCH) or not for this reader
+ * (-EACCES, -EPERM); nothing, when the walk itself failed (-ENOMEM), and
+ * then @r->err makes the read fail rather than leave the task's rows out
+ * as if it were hidden. Returns false: the task is not shown either way.
+ */
+static bool sockmap_lookup_failed(struct sockmap_reader *r, int err)
+{
+	if (err != -ENOENT && err != -ESRCH && err != -EACCES && err != -EPERM)
+		r->err = err;
+	return false;
+}
+
+/*
  * sockmap_procfs_allows - whether procfs lets the current task, with the
  * credentials it runs with now, readlink /proc/@tid/fd/N in the instance
  * of @r. Sleeps (a path walk). On success the walk's result, a reference
@@ -79,8 +93,8 @@ static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 	snprintf(name, sizeof(name), "%d/fd/../ns/mnt", tid);
 	err = vfs_path_lookup(r->proc_root.dentry, r->proc_root.mnt, name,
 			      LOOKUP_FOLLOW, &ns);
-	if (err)	/* -ENOENT, -EPERM, -EACCES: not for this reader */
-		return false;
+	if (err)	/* gone, not for this reader, or no answer */
+		return sockmap_lookup_failed(r, err);
 	/*
 	 * Allowed, the walk ends on nsfs. Some kernels (Debian's 5.10) say
 	 * no without an error: their proc_ns_get_link() returns ERR_PTR(0)

@@ -329,7 +329,8 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
  * at its first batch of sockets (sockmap_next_socket()) unless
  * sockmap_shows_table() asked: most tasks have none, and looking at their
  * tables is cheaper than asking procfs.
- * Returns 1 holding a reference to it->task; 0 or -EINTR hold none.
+ * Returns 1 holding a reference to it->task; 0, -EINTR or the error that
+ * kept procfs from answering (it->reader.err) hold none.
  */
 static int sockmap_grab_task(struct sockmap_iter *it)
 {
@@ -350,6 +351,8 @@ static int sockmap_grab_task(struct sockmap_iter *it)
 			break;
 		put_task_struct(it->task);
 		it->task = NULL;
+		if (it->reader.err)	/* procfs gave no answer: fail */
+			return it->reader.err;
 	}
 	it->pos = 0;
 	it->len = 0;
@@ -383,11 +386,12 @@ static void sockmap_read_cgroup(struct sockmap_iter *it)
 	it->cgroup_of = cgrp;
 	it->cgroup_dead = cgrp && sockmap_cgroup_is_dead(cgrp);
 
-	if (!it->cgroup_path) {
+	/* Each on its own: one may have been made when the other failed. */
+	if (!it->cgroup_path)
 		it->cgroup_path = kvmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
+	if (!it->cgroup_escaped)
 		it->cgroup_escaped = kvmalloc(SOCKMAP_CGROUP_ESCAPED_MAX,
 					      GFP_KERNEL_ACCOUNT);
-	}
 	if (cgrp && it->cgroup_path && it->cgroup_escaped)
 		len = sockmap_cgroup_path(cgrp, it->cgroup_ns, it->cgroup_path,
 					  PATH_MAX);
@@ -522,9 +526,9 @@ static void sockmap_drop_task(struct sockmap_iter *it)
  * sockmap_next_socket - make the current row the first socket of it->task
  * at fd it->fd or above, taking another batch when this one is used up,
  * if the reader may see it (sockmap_reader_sees()); moves it->fd to its
- * fd. Returns 1 then; 0 when the task has no more the reader may see, or
- * -EINTR when the reader was killed: the batch is then empty and holds
- * nothing.
+ * fd. Returns 1 then; 0 when the task has no more the reader may see; or
+ * -EINTR when the reader was killed, or the error that kept procfs from
+ * answering (-ENOMEM): the batch is then empty and holds nothing.
  */
 static int sockmap_next_socket(struct sockmap_iter *it)
 {
@@ -543,7 +547,8 @@ static int sockmap_next_socket(struct sockmap_iter *it)
 		}
 		if (!sockmap_reader_sees(it)) {
 			sockmap_drop_sockets(it);
-			return 0;
+			/* No answer is no "no": fail; the next read asks. */
+			return it->reader.err ?: 0;
 		}
 	}
 	it->fd = it->batch[it->pos].fd;
@@ -612,6 +617,8 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 
 	/* In read(): the reader is current, as %pK needs. */
 	it->kptr = sockmap_kptr_mode();
+	/* What procfs could not answer last time is asked again. */
+	it->reader.err = 0;
 
 	it->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*it->batch),
 				  GFP_KERNEL_ACCOUNT);
