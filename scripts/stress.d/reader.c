@@ -279,8 +279,9 @@ static int read_pass(char *buf, size_t size, int reopen)
 	if (own_expected && check_lines && p.own != own_expected && !p.bad) {
 		char own[48];
 
-		snprintf(own, sizeof(own), "%ld, not %ld", p.own, own_expected);
-		error("the reader sees its own rows: %s", own);
+		snprintf(own, sizeof(own), "%ld, not %ld%s", p.own, own_expected,
+			 faulting ? ", under faults" : "");
+		error("a complete pass holds the reader's own rows: %s", own);
 		return -1;
 	}
 	if (p.bad)

@@ -197,20 +197,34 @@ load() {
 # One round: churn and readers for $secs, reloads under them. rmmod either
 # waits for the readers inside the module or refuses with EAGAIN/EBUSY;
 # any other failure, or a stale /proc/sockmap, fails the run.
+# uptime_ms - the guest's uptime in milliseconds (/proc/uptime has 1/100 s;
+# the hundredths get a leading 1, so that "08" is not read as octal).
+uptime_ms() {
+	read -r up _ </proc/uptime
+	echo $(((${up%.*} * 100 + 1${up#*.} - 100) * 10))
+}
 cycles=0
 busy=0
 rounds=0
 status=0
+unload_ms=0	# the longest rmmod that succeeded
+load_ms=0	# the longest load, loadfail's included
 while [ $rounds -eq 0 ] || [ $cycles -lt "$reloads" ]; do
 	rounds=$((rounds + 1))
 	start_load
 	end=$(($(date +%s) + secs))
 	while [ "$(date +%s)" -lt $end ]; do
 		sleep "0.$((RANDOM % 5 + 1))"
+		t0=$(uptime_ms)
 		if rmmod sockmap 2>/tmp/rmmod.err; then
+			t1=$(uptime_ms)
 			[ ! -e /proc/sockmap ] || fail "/proc/sockmap outlived rmmod"
 			sleep "0.0$((RANDOM % 5))"
+			t2=$(uptime_ms)
 			load
+			t3=$(uptime_ms)
+			[ $((t1 - t0)) -le $unload_ms ] || unload_ms=$((t1 - t0))
+			[ $((t3 - t2)) -le $load_ms ] || load_ms=$((t3 - t2))
 			cycles=$((cycles + 1))
 		elif grep -Eq 'temporarily unavailable|busy' /tmp/rmmod.err; then
 			busy=$((busy + 1))
@@ -298,5 +312,6 @@ echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycle
 	"max_read_ms=$(most max_read_ms /tmp/reader.*.out)" \
 	"faults_injected=$((slab_faults + page_faults)) read_enomem=$read_enomem" \
 	"load_faults=$load_faults load_failed=$load_failed load_calls=$calls" \
+	"max_unload_ms=$unload_ms max_load_ms=$load_ms" \
 	"rounds=$rounds seconds=$((rounds * secs))"
 echo STRESS-OK
