@@ -353,14 +353,19 @@ static void faults_fail(const char *what)
 	exit(1);
 }
 
-/* make_it_fail - set this task's /proc/self/make-it-fail to ON (0 or 1). */
+/*
+ * make_it_fail - set this task's /proc/self/make-it-fail to ON (0 or 1).
+ * The file is opened once, before the faults: an open() under them could
+ * itself fail with ENOMEM. Writing it allocates nothing.
+ */
 static void make_it_fail(int on)
 {
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
+	static int fd = -1;
 
-	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
+	if (fd < 0)
+		fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pwrite(fd, on ? "1" : "0", 1, 0) != 1)
 		faults_fail("/proc/self/make-it-fail");
-	close(fd);
 }
 
 /*
