@@ -16,7 +16,8 @@
  * pass must hold exactly one row, that socket's, under the reader's own
  * PID. No Landlock in the kernel is an error, not a skip.
  *
- * "faults" reads under allocation faults: the reader opens three sockets
+ * "faults" reads under allocation faults: the reader starts FAULT_KIDS
+ * processes that each open one UDP socket and wait, opens three sockets
  * of its own (UDP, a listening TCP one, UNIX), locks its memory (so that
  * no page fault of its own needs an allocation that could be failed), and
  * sets /proc/self/make-it-fail, so that the failslab and fail_page_alloc
@@ -24,10 +25,14 @@
  * kernel's allocations made for it. open(2) and read(2) may then also fail
  * with ENOMEM, a clean failure counted in enomem; any other error is one.
  * Every complete pass must still be well formed and hold the reader's
- * three rows (an allocation failure turned into a silent EOF would drop
- * them). At the deadline it clears make-it-fail and must then read one
- * complete, well-formed pass with its three rows (retrying for 60 s while
- * the module is being reloaded): a fault must not spoil later reads.
+ * three rows and its processes' one each: a row may not silently go
+ * missing because an allocation failed (the per-task visibility check
+ * that a read makes for each process, and so under the reader's faults,
+ * must not turn ENOMEM into "not visible"; nor may a failure turn into
+ * an early EOF). At the deadline it clears make-it-fail and must then
+ * read one complete, well-formed pass with all those rows (retrying for
+ * 60 s while the module is being reloaded): a fault must not spoil later
+ * reads.
  *
  * The module may be unloaded at any time (scripts/stress reloads it in a
  * loop), so these failures are clean and only counted:
@@ -75,14 +80,18 @@
 #define PROC_SOCKMAP "/proc/sockmap"
 #endif
 #define MIN_FIELDS 20
+#define FAULT_KIDS 8
 #define SOCK_FIELD 5
 
 static const char *name;
 static long passes, rows, bytes, cut, absent, max_read_ms, enomem, errors;
 static int check_lines = 1, unprivileged, faulting;
 static long landlocked;	/* the reader's PID, once in its Landlock domain */
-/* Rows of the reader's own PID that every complete pass must hold (0: any). */
-static long own_pid, own_expected;
+/*
+ * Rows of the reader's own PID, or of its processes', that every complete
+ * pass must hold (own_expected 0: no such check).
+ */
+static long own_pid, own_expected, kid_pid[FAULT_KIDS];
 
 static void error(const char *fmt, const char *detail)
 {
@@ -136,6 +145,9 @@ static void check_row(struct pass *p)
 	}
 	if (own_pid && pid == own_pid)
 		p->own++;
+	for (int i = 0; i < FAULT_KIDS && kid_pid[i]; i++)
+		if (pid == kid_pid[i])
+			p->own++;
 }
 
 /* take_line - one complete line (without its newline) in p->line. */
@@ -369,17 +381,42 @@ static void make_it_fail(int on)
 }
 
 /*
- * enter_faults - three sockets of the reader's own, for its rows to be
- * looked for; then memory locked, and the stack touched, so that its own
- * page faults (which could not fail cleanly) need no allocation later;
- * then make-it-fail.
+ * enter_faults - FAULT_KIDS processes with a UDP socket each, and three
+ * sockets of the reader's own, for their rows to be looked for; then
+ * memory locked, and the stack touched, so that its own page faults
+ * (which could not fail cleanly) need no allocation later; then
+ * make-it-fail.
  */
 static void enter_faults(void)
 {
 	struct sockaddr_in any = { .sin_family = AF_INET };
 	volatile char stack[64 * 1024];
-	int tcp;
+	pid_t parent = getpid();
+	int tcp, ready[2];
+	char c;
 
+	if (pipe(ready) < 0)
+		faults_fail("pipe");
+	for (int i = 0; i < FAULT_KIDS; i++) {
+		kid_pid[i] = fork();
+		if (kid_pid[i] < 0)
+			faults_fail("fork");
+		if (kid_pid[i] == 0) {
+			/* Gone with the reader, whenever it ends. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent || socket(AF_INET, SOCK_DGRAM, 0) < 0 ||
+			    write(ready[1], "", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+	}
+	/* Every process has its socket before the first pass. */
+	for (int i = 0; i < FAULT_KIDS; i++)
+		if (read(ready[0], &c, 1) != 1)
+			faults_fail("a process for rows did not start");
+	close(ready[0]);
+	close(ready[1]);
 	if (socket(AF_INET, SOCK_DGRAM, 0) < 0 || socket(AF_UNIX, SOCK_DGRAM, 0) < 0)
 		faults_fail("socket");
 	tcp = socket(AF_INET, SOCK_STREAM, 0);
@@ -387,7 +424,7 @@ static void enter_faults(void)
 	    listen(tcp, 1) < 0)
 		faults_fail("a listening TCP socket");
 	own_pid = getpid();
-	own_expected = 3;
+	own_expected = 3 + FAULT_KIDS;
 	for (size_t i = 0; i < sizeof(stack); i += 4096)
 		stack[i] = 0;
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
@@ -456,8 +493,11 @@ int main(int argc, char **argv)
 		if (read_pass(buf, size, reopen) == 0)
 			usleep(10000);	/* unloaded: let insmod come back */
 	}
-	if (faulting)
+	if (faulting) {
 		after_faults(buf, size, reopen);
+		for (i = 0; i < FAULT_KIDS; i++)
+			kill(kid_pid[i], SIGKILL);
+	}
 	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld max_read_ms=%ld enomem=%ld errors=%ld\n",
 	       name, passes, rows, bytes, cut, absent, max_read_ms, enomem, errors);
 	return errors ? 1 : 0;
