@@ -330,6 +330,15 @@ echo "stress: faults injected: failslab $slab_faults, fail_page_alloc $page_faul
 [ $load_failed -gt 0 ] || fail "no load of sockmap failed for want of memory"
 [ "$(total passes /tmp/reader.faults.out /tmp/reader.faultsbig.out)" -gt 0 ] ||
 	fail "the readers under faults never completed a pass"
+# KCSAN's own counters: it must have watched, or a run without a report
+# proves nothing. data_races counts the races it saw, reported or not
+# (one report per race and 3 s).
+kcsan_totals=
+if [ "$detector" = kcsan ]; then
+	watched=$(sed -n 's/^setup_watchpoints: //p' /sys/kernel/debug/kcsan)
+	[ "${watched:-0}" -gt 0 ] || fail "KCSAN set up no watchpoint"
+	kcsan_totals=" kcsan_watchpoints=$watched kcsan_races=$(sed -n 's/^data_races: //p' /sys/kernel/debug/kcsan)"
+fi
 echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
 	"rmmod_busy=$busy reads_cut=$(total cut /tmp/reader.*.out)" \
 	"opens_absent=$(total absent /tmp/reader.*.out)" \
@@ -339,5 +348,5 @@ echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycle
 	"faults_injected=$((slab_faults + page_faults)) read_enomem=$read_enomem" \
 	"load_faults=$load_faults load_failed=$load_failed load_calls=$calls" \
 	"max_unload_ms=$unload_ms max_load_ms=$load_ms" \
-	"rounds=$rounds seconds=$((rounds * secs))"
+	"rounds=$rounds seconds=$((rounds * secs))$kcsan_totals"
 echo STRESS-OK
