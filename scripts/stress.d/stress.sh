@@ -267,6 +267,16 @@ cat /tmp/churn.out /tmp/reader.*.out
 # The loads under faults, by outcome.
 [ ! -f /tmp/loadfail.out ] ||
 	sed 's/ n=[0-9]* calls=[0-9]*//' /tmp/loadfail.out | sort | uniq -c
+# KCSAN's own counters, read before anything can fail: it must have
+# watched, or a run without a report proves nothing. data_races counts the
+# races it saw, reported or not (one report per race and 3 s).
+kcsan_totals=
+if [ "$detector" = kcsan ]; then
+	watched=$(sed -n 's/^setup_watchpoints: //p' /sys/kernel/debug/kcsan)
+	kcsan_totals=" kcsan_watchpoints=$watched kcsan_races=$(sed -n 's/^data_races: //p' /sys/kernel/debug/kcsan)"
+	echo "stress: KCSAN:$kcsan_totals"
+	[ "${watched:-0}" -gt 0 ] || fail "KCSAN set up no watchpoint"
+fi
 [ $status -eq 0 ] || fail "churn or a reader failed (see above)"
 
 rmmod sockmap || fail "the final rmmod failed"
@@ -330,15 +340,6 @@ echo "stress: faults injected: failslab $slab_faults, fail_page_alloc $page_faul
 [ $load_failed -gt 0 ] || fail "no load of sockmap failed for want of memory"
 [ "$(total passes /tmp/reader.faults.out /tmp/reader.faultsbig.out)" -gt 0 ] ||
 	fail "the readers under faults never completed a pass"
-# KCSAN's own counters: it must have watched, or a run without a report
-# proves nothing. data_races counts the races it saw, reported or not
-# (one report per race and 3 s).
-kcsan_totals=
-if [ "$detector" = kcsan ]; then
-	watched=$(sed -n 's/^setup_watchpoints: //p' /sys/kernel/debug/kcsan)
-	[ "${watched:-0}" -gt 0 ] || fail "KCSAN set up no watchpoint"
-	kcsan_totals=" kcsan_watchpoints=$watched kcsan_races=$(sed -n 's/^data_races: //p' /sys/kernel/debug/kcsan)"
-fi
 echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
 	"rmmod_busy=$busy reads_cut=$(total cut /tmp/reader.*.out)" \
 	"opens_absent=$(total absent /tmp/reader.*.out)" \
