@@ -16,16 +16,17 @@
 #   - two more readers (4096 and 65536) under allocation faults: with
 #     make-it-fail set, failslab and fail_page_alloc (debugfs, task filter)
 #     fail $stress_fault_pct percent (1) of the kernel's allocations for
-#     them: a pass makes dozens (a visibility check per process), and at 5
+#     them (a pass makes dozens, a visibility check per process: at 5
 #     percent nearly every pass failed, which left the rows of complete
-#     passes under faults unchecked;
-#     their reads must give well-formed rows or ENOMEM, and after the
-#     faults one complete pass (see reader.c);
+#     passes under faults unchecked). Their reads must give well-formed
+#     rows, all of their own processes' among them, or ENOMEM; and after
+#     the faults one complete pass (see reader.c);
 #   - here, an unload/reload loop of sockmap under those readers, where
 #     every other load is /stress/loadfail's: the Nth allocation of the
-#     load failed (fail-nth), N counting down from the number a clean load
-#     makes, so the module's own init is hit first. A load that fails must
-#     fail with ENOMEM and leave nothing behind, and insmod then succeed.
+#     load failed (fail-nth), N counting down from the last one whose
+#     failure fails a load (found before the load starts: the module's
+#     own init), into the loader. A load that fails must fail with ENOMEM
+#     and leave nothing behind, and insmod then succeed.
 # $stress_faults=0 turns the faults off, only to show that the run then
 # fails: a run in which no fault was injected tested nothing.
 # $stress_detector says which kernel this is: kasan (KASAN, kmemleak,
