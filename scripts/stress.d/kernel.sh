@@ -3,7 +3,8 @@
 # The debug kernels for scripts/stress. Source it after scripts/lib/vm.sh
 # (which brings chroot.sh and release.sh).
 #
-#	debug_kernel_select 6.12|newest	# sets DK_NAME DK_SRC DK_ROOT DK_TREE
+#	debug_kernel_select 6.12|newest|kcsan	# sets DK_NAME DK_SRC DK_ROOT
+#					# DK_TREE DK_DETECTOR
 #	debug_kernel_build		# builds DK_TREE once (cached)
 #	debug_module_build WORK		# -> WORK/sockmap.ko, built against it
 #
@@ -15,28 +16,41 @@
 #		of that release (release.sh) with that release's compiler;
 #		the source and build trees are mounted there at the same
 #		paths (RELEASE_BINDS), so the tree names one path everywhere
+#	kcsan	the 6.12 source again, on the host, with kcsan.config over
+#		debug.config: KCSAN instead of KASAN (they exclude each
+#		other). gcc 12 has what KCSAN needs (gcc 11 or later), and
+#		one source is enough: the races it looks for are sockmap's.
 #
 # DK_TREE is a built kernel tree (O=): its arch/x86/boot/bzImage boots in
 # QEMU on the host, and it is the KDIR that sockmap is built against. It
-# is cached under $SOCKMAP_CACHE/debug-kernel/VERSION-HASH, HASH covering
-# the config fragment, so editing debug.config builds a new kernel and
-# keeps the old.
+# is cached under $SOCKMAP_CACHE/debug-kernel/VERSION-HASH (VERSION-kcsan-
+# HASH, VERSION-SUITE-HASH for newest), HASH covering the config fragments, so editing debug.config (or
+# kcsan.config) builds a new kernel and keeps the old.
 
 DEBUG_CONFIG=$SOCKMAP_TOP/scripts/stress.d/debug.config
+KCSAN_CONFIG=$SOCKMAP_TOP/scripts/stress.d/kcsan.config
 
 # What building a kernel and a module needs, on the host or in a root.
 DEBUG_KERNEL_PACKAGES="gcc make bc flex bison libelf-dev libssl-dev cpio perl"
 
-# debug_kernel_select SOURCE - choose the source (6.12 or newest) and set
-#	DK_NAME		its series, e.g. 6.12 or 7.3
+# debug_kernel_select SOURCE - choose the kernel (6.12, newest or kcsan)
+# and set
+#	DK_NAME		its name, e.g. 6.12, 7.3 or 6.12-kcsan
 #	DK_SRC		the pristine source tree in the cache
 #	DK_ROOT		the root to build in ("" for the host)
 #	DK_TREE		the build tree (O=)
+#	DK_DETECTOR	kasan or kcsan: which sanitizer it has
+#	DK_FRAGMENTS	its config fragments, the later overriding
 debug_kernel_select() {
-	local key
+	local key flavour=''
+	DK_DETECTOR=kasan DK_FRAGMENTS=$DEBUG_CONFIG
 	case $1 in
-	6.12)
+	6.12 | kcsan)
 		DK_NAME=6.12 DK_ROOT=''
+		if [ "$1" = kcsan ]; then
+			DK_NAME=6.12-kcsan DK_DETECTOR=kcsan flavour=kcsan-
+			DK_FRAGMENTS="$DEBUG_CONFIG $KCSAN_CONFIG"
+		fi
 		# shellcheck disable=SC2086 # a list of package names
 		need_packages $DEBUG_KERNEL_PACKAGES || exit 1
 		DK_SRC=$(linux_source_tree) || exit 1
@@ -44,14 +58,47 @@ debug_kernel_select() {
 	newest)
 		newest_source	# sets NSUITE NROOT NSERIES NVERSION
 		DK_NAME=$NSERIES DK_ROOT=$NROOT
+		# The suite is part of the tree's name: two suites can ship the
+		# same version (7.3.4 in sid and trixie-backports), and which
+		# one is newest can change between runs, while roots are made.
+		# A tree built in sid's root then failed the module build in
+		# trixie's (another pahole: "pahole version differs").
+		flavour=$NSUITE-
 		# shellcheck disable=SC2086 # a list of package names
 		release_need "$DK_ROOT" --suite "$NSUITE" $DEBUG_KERNEL_PACKAGES
 		DK_SRC=$(release_source_tree "$NROOT" "$NSUITE" "$NSERIES") || exit 1
 		;;
-	*) die "no debug kernel source '$1' (6.12 or newest)" ;;
+	*) die "no debug kernel '$1' (6.12, newest or kcsan)" ;;
 	esac
-	key=$(sha256sum "$DEBUG_CONFIG" | cut -c1-12)
-	DK_TREE=$SOCKMAP_CACHE/debug-kernel/$(kernel_source_version "$DK_SRC")-$key
+	# The key of the KASAN kernels is debug.config's hash alone, as it
+	# was before kcsan.config existed: their cached builds stay valid.
+	# shellcheck disable=SC2086 # a list of paths
+	key=$(cat $DK_FRAGMENTS | sha256sum | cut -c1-12)
+	DK_TREE=$SOCKMAP_CACHE/debug-kernel/$(kernel_source_version "$DK_SRC")-$flavour$key
+}
+
+# debug_config_merged - DK_FRAGMENTS as one fragment: the lines of each
+# that set an option a later one also sets are left out.
+debug_config_merged() {
+	# shellcheck disable=SC2086 # a list of paths
+	awk 'function opt(line) {
+		if (match(line, /^CONFIG_[A-Za-z0-9_]+=/))
+			return substr(line, 1, RLENGTH - 1)
+		if (match(line, /^# CONFIG_[A-Za-z0-9_]+ is not set$/))
+			return substr(line, 3, RLENGTH - 13)
+		return ""
+	}
+	FNR == 1 { file++ }
+	{ line[file, FNR] = $0; lines[file] = FNR
+	  o = opt($0); if (o != "") last[o] = file }
+	END {
+		for (f = 1; f <= file; f++)
+			for (i = 1; i <= lines[f]; i++) {
+				o = opt(line[f, i])
+				if (o == "" || last[o] == f)
+					print line[f, i]
+			}
+	}' $DK_FRAGMENTS
 }
 
 # dk_run CMD... - run CMD where the chosen kernel is built: on the host,
@@ -83,13 +130,13 @@ build_debug_kernel() {
 	start=$(date +%s)
 	rm -rf "$DK_TREE" && mkdir -p "$DK_TREE"
 	log "building the $DK_NAME debug kernel${DK_ROOT:+ in $DK_ROOT} ($(dk_run gcc --version | head -n 1))"
-	cp "$DEBUG_CONFIG" "$DK_TREE/sockmap-debug.config"
+	debug_config_merged >"$DK_TREE/sockmap-debug.config"
 	kmake tinyconfig
 	dk_run env -C "$DK_TREE" "$DK_SRC/scripts/kconfig/merge_config.sh" -m \
 		.config sockmap-debug.config >/dev/null ||
 		die "merge_config.sh failed in $DK_TREE"
 	kmake olddefconfig
-	check_debug_config "$DK_TREE/.config" "$DK_SRC"
+	check_debug_config "$DK_TREE/.config" "$DK_SRC" "$DK_TREE/sockmap-debug.config"
 	# bzImage to boot; modules (there are none built in-tree) for the
 	# Module.symvers that out-of-tree builds link against.
 	kmake -j"$(nproc)" bzImage modules
@@ -103,14 +150,14 @@ kmake() {
 		die "make $* failed for the $DK_NAME debug kernel"
 }
 
-# check_debug_config CONFIG SRC - fail unless every setting of the fragment
-# made it into CONFIG (Kconfig silently drops options whose dependencies
-# fail). An option that SRC's Kconfig does not define at all is only
+# check_debug_config CONFIG SRC FRAGMENT - fail unless every setting of
+# FRAGMENT (the merged one) made it into CONFIG (Kconfig silently drops
+# options whose dependencies fail). An option that SRC's Kconfig does not define at all is only
 # allowed where the fragment says it is gone from newer kernels
 # ("# Gone after 6.12: CONFIG_NAME ...").
 check_debug_config() {
 	local line opt gone bad=0
-	gone=$(sed -n 's/^# Gone after 6\.12: \(CONFIG_[A-Z0-9_]*\).*/\1/p' "$DEBUG_CONFIG")
+	gone=$(sed -n 's/^# Gone after 6\.12: \(CONFIG_[A-Z0-9_]*\).*/\1/p' "$3")
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=* | "# CONFIG_"*" is not set") ;;
@@ -130,7 +177,7 @@ check_debug_config() {
 			! grep -q "^$opt=" "$1" ||
 				{ log "debug.config: $opt is set"; bad=1; } ;;
 		esac
-	done <"$DEBUG_CONFIG"
+	done <"$3"
 	[ $bad -eq 0 ] || die "the $DK_NAME debug kernel's config lacks options above"
 }
 

@@ -2,7 +2,7 @@
 /*
  * reader - read /proc/sockmap over and over, for scripts/stress.
  *
- *	reader NAME SECONDS SIZE [reopen] [uid=N] [landlock]
+ *	reader NAME SECONDS SIZE [reopen] [uid=N] [landlock] [faults]
  *
  * Reads the whole file with read(2) calls of SIZE bytes, again and again,
  * until SECONDS have passed. "reopen" closes the file after every read and
@@ -15,6 +15,24 @@
  * /proc/PID/fd, even from root, and so must /proc/sockmap: every complete
  * pass must hold exactly one row, that socket's, under the reader's own
  * PID. No Landlock in the kernel is an error, not a skip.
+ *
+ * "faults" reads under allocation faults: the reader starts FAULT_KIDS
+ * processes that each open one UDP socket and wait, opens three sockets
+ * of its own (UDP, a listening TCP one, UNIX), locks its memory (so that
+ * no page fault of its own needs an allocation that could be failed), and
+ * sets /proc/self/make-it-fail, so that the failslab and fail_page_alloc
+ * settings stress.sh made in debugfs (task-filter=Y) fail some of the
+ * kernel's allocations made for it. open(2) and read(2) may then also fail
+ * with ENOMEM, a clean failure counted in enomem; any other error is one.
+ * Every complete pass must still be well formed and hold the reader's
+ * three rows and its processes' one each: a row may not silently go
+ * missing because an allocation failed (the per-task visibility check
+ * that a read makes for each process, and so under the reader's faults,
+ * must not turn ENOMEM into "not visible"; nor may a failure turn into
+ * an early EOF). At the deadline it clears make-it-fail and must then
+ * read one complete, well-formed pass with all those rows (retrying for
+ * 60 s while the module is being reloaded): a fault must not spoil later
+ * reads.
  *
  * The module may be unloaded at any time (scripts/stress reloads it in a
  * loop), so these failures are clean and only counted:
@@ -33,9 +51,11 @@
  * are taken.
  *
  * At the end it prints one line and exits 1 if there was any error:
- *	reader NAME: passes=N rows=N bytes=N cut=N absent=N max_read_ms=N errors=N
- * passes: complete reads up to EOF; rows: rows in them; cut: passes that
- * ended in a clean read failure; absent: opens that found no file;
+ *	reader NAME: passes=N rows=N bytes=N cut=N absent=N max_read_ms=N
+ *		     enomem=N errors=N
+ * (on one line). passes: complete reads up to EOF; rows: rows in them;
+ * cut: passes that ended in a clean read failure; absent: opens that found
+ * no file; enomem: opens and reads that failed with ENOMEM ("faults");
  * max_read_ms: the longest single read(2), the time one walk spent in the
  * kernel (and waiting for a CPU).
  */
@@ -49,6 +69,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -59,12 +80,18 @@
 #define PROC_SOCKMAP "/proc/sockmap"
 #endif
 #define MIN_FIELDS 20
+#define FAULT_KIDS 8
 #define SOCK_FIELD 5
 
 static const char *name;
-static long passes, rows, bytes, cut, absent, max_read_ms, errors;
-static int check_lines = 1, unprivileged;
+static long passes, rows, bytes, cut, absent, max_read_ms, enomem, errors;
+static int check_lines = 1, unprivileged, faulting;
 static long landlocked;	/* the reader's PID, once in its Landlock domain */
+/*
+ * Rows of the reader's own PID, or of its processes', that every complete
+ * pass must hold (own_expected 0: no such check).
+ */
+static long own_pid, own_expected, kid_pid[FAULT_KIDS];
 
 static void error(const char *fmt, const char *detail)
 {
@@ -81,7 +108,7 @@ struct pass {
 	size_t len;
 	long lines;
 	long last_pid, last_fd;
-	long own;	/* landlocked: rows of the reader's own PID */
+	long own;	/* rows of the reader's own PID (own_pid) */
 	int bad;
 };
 
@@ -115,9 +142,12 @@ static void check_row(struct pass *p)
 		p->bad = 1;
 		error("a landlocked reader sees a row of PID %s, outside its domain",
 		      field[0]);
-	} else if (landlocked) {
-		p->own++;
 	}
+	if (own_pid && pid == own_pid)
+		p->own++;
+	for (int i = 0; i < FAULT_KIDS && kid_pid[i]; i++)
+		if (pid == kid_pid[i])
+			p->own++;
 }
 
 /* take_line - one complete line (without its newline) in p->line. */
@@ -197,6 +227,10 @@ static int read_pass(char *buf, size_t size, int reopen)
 				absent++;
 				return 0;
 			}
+			if (fd < 0 && errno == ENOMEM && faulting) {
+				enomem++;
+				return 0;
+			}
 			if (fd < 0) {
 				error("open: %s", strerror(errno));
 				return -1;
@@ -206,6 +240,11 @@ static int read_pass(char *buf, size_t size, int reopen)
 
 				if (err == EINVAL && removed(fd)) {
 					cut++;
+					close(fd);
+					return 0;
+				}
+				if (err == ENOMEM && faulting) {
+					enomem++;
 					close(fd);
 					return 0;
 				}
@@ -221,6 +260,10 @@ static int read_pass(char *buf, size_t size, int reopen)
 			close(fd);
 			if (err == EIO) {
 				cut++;
+				return 0;
+			}
+			if (err == ENOMEM && faulting) {
+				enomem++;
 				return 0;
 			}
 			error("read: %s", strerror(err));
@@ -245,11 +288,12 @@ static int read_pass(char *buf, size_t size, int reopen)
 		error("an empty file (not even the header)%s", "");
 		return -1;
 	}
-	if (landlocked && check_lines && p.own != 1 && !p.bad) {
-		char own[24];
+	if (own_expected && check_lines && p.own != own_expected && !p.bad) {
+		char own[48];
 
-		snprintf(own, sizeof(own), "%ld", p.own);
-		error("a landlocked reader sees %s rows of its own, not 1", own);
+		snprintf(own, sizeof(own), "%ld, not %ld%s", p.own, own_expected,
+			 faulting ? ", under faults" : "");
+		error("a complete pass holds the reader's own rows: %s", own);
 		return -1;
 	}
 	if (p.bad)
@@ -311,6 +355,100 @@ static void enter_landlock(void)
 	if (errno != EACCES)
 		landlock_fail("readlink /proc/1/fd/0");
 	landlocked = getpid();
+	own_pid = landlocked;
+	own_expected = 1;
+}
+
+static void faults_fail(const char *what)
+{
+	fprintf(stderr, "reader %s: faults: %s: %s\n", name, what, strerror(errno));
+	exit(1);
+}
+
+/*
+ * make_it_fail - set this task's /proc/self/make-it-fail to ON (0 or 1).
+ * The file is opened once, before the faults: an open() under them could
+ * itself fail with ENOMEM. Writing it allocates nothing.
+ */
+static void make_it_fail(int on)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pwrite(fd, on ? "1" : "0", 1, 0) != 1)
+		faults_fail("/proc/self/make-it-fail");
+}
+
+/*
+ * enter_faults - FAULT_KIDS processes with a UDP socket each, and three
+ * sockets of the reader's own, for their rows to be looked for; then
+ * memory locked, and the stack touched, so that its own page faults
+ * (which could not fail cleanly) need no allocation later; then
+ * make-it-fail.
+ */
+static void enter_faults(void)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	char stack[64 * 1024];
+	pid_t parent = getpid();
+	int tcp, ready[2];
+	char c;
+
+	if (pipe(ready) < 0)
+		faults_fail("pipe");
+	for (int i = 0; i < FAULT_KIDS; i++) {
+		kid_pid[i] = fork();
+		if (kid_pid[i] < 0)
+			faults_fail("fork");
+		if (kid_pid[i] == 0) {
+			/* Gone with the reader, whenever it ends. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent || socket(AF_INET, SOCK_DGRAM, 0) < 0 ||
+			    write(ready[1], "", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+	}
+	/* Every process has its socket before the first pass. */
+	for (int i = 0; i < FAULT_KIDS; i++)
+		if (read(ready[0], &c, 1) != 1)
+			faults_fail("a process for rows did not start");
+	close(ready[0]);
+	close(ready[1]);
+	if (socket(AF_INET, SOCK_DGRAM, 0) < 0 || socket(AF_UNIX, SOCK_DGRAM, 0) < 0)
+		faults_fail("socket");
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	if (tcp < 0 || bind(tcp, (struct sockaddr *)&any, sizeof(any)) < 0 ||
+	    listen(tcp, 1) < 0)
+		faults_fail("a listening TCP socket");
+	own_pid = getpid();
+	own_expected = 3 + FAULT_KIDS;
+	/* The compiler may not drop the writes: the barrier reads stack. */
+	memset(stack, 0, sizeof(stack));
+	__asm__ __volatile__("" : : "r"(stack) : "memory");
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		faults_fail("mlockall");
+	faulting = 1;
+	make_it_fail(1);
+}
+
+/*
+ * after_faults - faults off; then one complete pass must follow, retried
+ * while the module is away (reloads go on until the same deadline).
+ */
+static void after_faults(char *buf, size_t size, int reopen)
+{
+	time_t give_up = time(NULL) + 60;
+	int rc;
+
+	make_it_fail(0);
+	faulting = 0;
+	while ((rc = read_pass(buf, size, reopen)) == 0 && time(NULL) < give_up)
+		usleep(10000);
+	if (rc != 1)
+		error("no complete pass after the faults stopped%s", "");
 }
 
 int main(int argc, char **argv)
@@ -321,7 +459,8 @@ int main(int argc, char **argv)
 	char *buf;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: reader NAME SECONDS SIZE [reopen] [uid=N] [landlock]\n");
+		fprintf(stderr,
+			"usage: reader NAME SECONDS SIZE [reopen] [uid=N] [landlock] [faults]\n");
 		return 2;
 	}
 	name = argv[1];
@@ -336,6 +475,8 @@ int main(int argc, char **argv)
 			unprivileged = 1;
 		} else if (strcmp(argv[i], "landlock") == 0) {
 			enter_landlock();
+		} else if (strcmp(argv[i], "faults") == 0) {
+			faulting = 1;
 		} else {
 			fprintf(stderr, "reader: unknown option %s\n", argv[i]);
 			return 2;
@@ -346,12 +487,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "reader: bad size %s\n", argv[3]);
 		return 2;
 	}
+	memset(buf, 0, size);	/* its pages in place before mlockall */
+	if (faulting)
+		enter_faults();
 
 	while (time(NULL) < deadline) {
 		if (read_pass(buf, size, reopen) == 0)
 			usleep(10000);	/* unloaded: let insmod come back */
 	}
-	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld max_read_ms=%ld errors=%ld\n",
-	       name, passes, rows, bytes, cut, absent, max_read_ms, errors);
+	if (faulting) {
+		after_faults(buf, size, reopen);
+		for (i = 0; i < FAULT_KIDS; i++)
+			kill(kid_pid[i], SIGKILL);
+	}
+	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld max_read_ms=%ld",
+	       name, passes, rows, bytes, cut, absent, max_read_ms);
+	printf(" enomem=%ld errors=%ld\n", enomem, errors);
 	return errors ? 1 : 0;
 }
