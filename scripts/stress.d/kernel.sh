@@ -24,8 +24,9 @@
 # DK_TREE is a built kernel tree (O=): its arch/x86/boot/bzImage boots in
 # QEMU on the host, and it is the KDIR that sockmap is built against. It
 # is cached under $SOCKMAP_CACHE/debug-kernel/VERSION-HASH (VERSION-kcsan-
-# HASH, VERSION-SUITE-HASH for newest), HASH covering the config fragments, so editing debug.config (or
-# kcsan.config) builds a new kernel and keeps the old.
+# HASH, VERSION-ROOT-HASH for newest), HASH covering the config fragments,
+# so editing debug.config (or kcsan.config) builds a new kernel and keeps
+# the old.
 
 DEBUG_CONFIG=$SOCKMAP_TOP/scripts/stress.d/debug.config
 KCSAN_CONFIG=$SOCKMAP_TOP/scripts/stress.d/kcsan.config
@@ -58,12 +59,13 @@ debug_kernel_select() {
 	newest)
 		newest_source	# sets NSUITE NROOT NSERIES NVERSION
 		DK_NAME=$NSERIES DK_ROOT=$NROOT
-		# The suite is part of the tree's name: two suites can ship the
-		# same version (7.3.4 in sid and trixie-backports), and which
-		# one is newest can change between runs, while roots are made.
-		# A tree built in sid's root then failed the module build in
-		# trixie's (another pahole: "pahole version differs").
-		flavour=$NSUITE-
+		# The root is part of the tree's name (its release and the hash
+		# of its package list): two suites can ship the same version
+		# (7.3.4 in sid and trixie-backports), which one is newest can
+		# change between runs, and a root of another list may hold
+		# another pahole; a tree built in one root failed the module
+		# build in another ("pahole version differs").
+		flavour=${NROOT##*/}-
 		# shellcheck disable=SC2086 # a list of package names
 		release_need "$DK_ROOT" --suite "$NSUITE" $DEBUG_KERNEL_PACKAGES
 		DK_SRC=$(release_source_tree "$NROOT" "$NSUITE" "$NSERIES") || exit 1
