@@ -228,14 +228,13 @@ release_run() {
 	) 9>"$root.lock"
 }
 
-# release_need ROOT [--suite SUITE] PKG... - a step's word that it needs
-# PKG in ROOT: fail unless each PKG is on ROOT's release_packages list and
-# installed. It installs nothing: what a root holds is decided in one
-# place, whatever steps ran before (--suite is accepted and ignored).
+# release_need ROOT PKG... - a step's word that it needs PKG in ROOT: fail
+# unless each PKG is on ROOT's release_packages list and installed. It
+# installs nothing: what a root holds is decided in one place, whatever
+# steps ran before.
 release_need() {
 	local root=$1 release pkg missing=()
 	shift
-	[ "${1:-}" != --suite ] || shift 2
 	release=${root##*/}
 	release=${release%-*}
 	for pkg in "$@"; do

@@ -67,7 +67,7 @@ debug_kernel_select() {
 		# build in another ("pahole version differs").
 		flavour=${NROOT##*/}-
 		# shellcheck disable=SC2086 # a list of package names
-		release_need "$DK_ROOT" --suite "$NSUITE" $DEBUG_KERNEL_PACKAGES
+		release_need "$DK_ROOT" $DEBUG_KERNEL_PACKAGES
 		DK_SRC=$(release_source_tree "$NROOT" "$NSUITE" "$NSERIES") || exit 1
 		;;
 	*) die "no debug kernel '$1' (6.12, newest or kcsan)" ;;
