@@ -197,6 +197,7 @@ def report(info, rows, times, mem, checks, stopped):
         out.append("")
 
     out.extend(ablation_table(info["ablate"], sizes, med))
+    out.extend(revision_table(info["ablate"], sizes, med))
 
     if mem:
         out.append("Memory while reading /proc/sockmap once in 4 KiB read()s "
@@ -219,7 +220,7 @@ def report(info, rows, times, mem, checks, stopped):
 def ablation_table(ablate, sizes, med):
     """What each part of a row costs: the real module against the ablations."""
     n = sizes[-1]
-    names = [a for a in ablate if (n, f"ablate-{a}") in med]
+    names = [a for a in ablate if (n, f"ablate-{a}") in med and not a.startswith("rev-")]
     if not names or (n, "sockmap") not in med:
         return []
     full = med[n, "sockmap"]
@@ -238,6 +239,26 @@ def ablation_table(ablate, sizes, med):
     for a in names:
         v = med[n, f"ablate-{a}"]
         out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | {of_floor(v)} |")
+    out.append("")
+    return out
+
+
+def revision_table(ablate, sizes, med):
+    """This module against an earlier revision's (--against), same rounds."""
+    n = sizes[-1]
+    names = [a for a in ablate if a.startswith("rev-") and (n, f"ablate-{a}") in med]
+    if not names or (n, "sockmap") not in med:
+        return []
+    full = med[n, "sockmap"]
+    out = [f"Against an earlier revision at N = {n.label()} (`scripts/bench --against REV`): "
+           "its module timed in the same rounds as this one; above 1 this tree is slower.",
+           "",
+           "| module | what it is | median ms | sockmap / it |",
+           "|---|---|---:|---:|",
+           f"| sockmap | this tree | {ms(full)} | - |"]
+    for a in names:
+        v = med[n, f"ablate-{a}"]
+        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {full / v:.3f}× |")
     out.append("")
     return out
 
