@@ -105,7 +105,7 @@ char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
  * the answer: the address itself, zeros, or, when %pK hashes
  * (kptr_restrict=0) or says anything else, %pK again for each row.
  * Asking vsnprintf() for every row was a third of a row's cost
- * (bench/results.md, change 9).
+ * (bench/results.md, step 9).
  */
 enum sockmap_kptr {
 	SOCKMAP_KPTR_PRINTF,	/* ask %pK for each pointer */

@@ -31,9 +31,10 @@
  *		 process, and UNIX sockets sent over themselves (left for the
  *		 UNIX garbage collector)
  *	layout   as uid 1000 (no privilege), over and over, a process laid out
- *		 as in issue 11's soft lockup: LAYOUT_OWN threads that each
- *		 unshare(CLONE_FILES) and open a socket, one more that does the
- *		 same and starts LAYOUT_SHARING threads sharing its table, and
+ *		 as in the one that once made a read a soft lockup:
+ *		 LAYOUT_OWN threads that each unshare(CLONE_FILES) and open
+ *		 a socket, one more that does the same and starts
+ *		 LAYOUT_SHARING threads sharing its table, and
  *		 a leader that then calls pthread_exit(). It stands for
  *		 LAYOUT_HOLD_MS under the readers, then every thread ends.
  *
@@ -604,12 +605,12 @@ static void scm(void)
 	waitpid(pid, &status, 0);
 }
 
-/* ---- layout: issue 11's thread layout, as uid 1000 ---- */
+/* ---- layout: the hostile thread layout, as uid 1000 ---- */
 
 /*
- * The sizes. Issue 11 measured N = M = 3,000 on a native CPU (1.2-1.6 s per
- * read with the walk that went back to the thread list's head for every
- * thread). Here the kernel is a KASAN + lockdep build under TCG, where a
+ * The sizes. The soft lockup was measured at N = M = 3,000 on a native
+ * CPU (1.2-1.6 s per read with the walk that went back to the thread
+ * list's head for every thread). Here the kernel is a KASAN + lockdep build under TCG, where a
  * thread costs about 13 ms to start in an idle guest (300 in 4 s) and 60-70
  * ms under the whole stress load (2 x 150 took 21 s, 2 x 300 took 35 s),
  * several times that when the host is busy too. So a round is 129 threads,

@@ -7,7 +7,7 @@
 # For $stress_seconds (from the kernel command line) it runs, all at once:
 #   - /stress/churn: processes, sockets, TCP pairs, threads with their own
 #     fd tables, network namespaces and SCM_RIGHTS, changing all the time,
-#     and as uid 1000 a process of 129 threads laid out as in issue 11 (fd
+#     and as uid 1000 a process of 129 threads laid out as in the old soft lockup (fd
 #     tables of their own, one shared by 65, the leader gone), rebuilt
 #     over and over;
 #   - six /stress/reader loops over /proc/sockmap: read sizes 1, 4096 and
@@ -325,7 +325,7 @@ layout=$(total layout /tmp/churn.out)
 [ "$(total rows /tmp/reader.user.out)" -gt 0 ] ||
 	fail "the uid 1000 reader never saw churn's uid 1000 sockets"
 [ "$ops" -gt 0 ] || fail "churn did nothing"
-[ "$layout" -gt 0 ] || fail "churn never built issue 11's thread layout"
+[ "$layout" -gt 0 ] || fail "churn never built the hostile thread layout"
 [ "$(total passes /tmp/reader.landlock.out)" -gt 0 ] ||
 	fail "the landlocked reader never completed a pass"
 [ $cycles -gt 0 ] || fail "sockmap was never reloaded"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * corner - corner cases for sockmap's end-to-end checks (issue 11): each
+ * corner - corner cases for sockmap's end-to-end checks of the walk: each
  * mode sets one up, prints one "corner ready pid=P ..." line and waits
  * until it is killed (children die with it).
  *

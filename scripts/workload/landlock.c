@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * landlock - run a command inside a new Landlock domain, for sockmap's
- * end-to-end checks of who may see what (issue 10).
+ * end-to-end checks of who may see what under an LSM.
  *
  *	landlock CMD [ARG...]
  *

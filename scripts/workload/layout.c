@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * layout - thread layouts for sockmap's end-to-end checks (issue 11, items
- * 1 and 2): a process arranges its threads and fd tables as an
+ * layout - thread layouts for sockmap's end-to-end checks (fd tables that
+ * threads unshare, and tables no group leader holds): a process arranges its threads and fd tables as an
  * unprivileged user may, and /proc/sockmap must show each table once, at a
  * cost linear in the threads.
  *
