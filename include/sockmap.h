@@ -74,11 +74,12 @@ static inline char *sockmap_fmt_small(char *p, u32 v)
 }
 
 /*
- * module/addr.c - address and name fields. None of them ever writes
- * whitespace or an empty field. The sockmap_fmt_*() ones write at @p,
- * which must have room for the longest such field, and return the end: at
- * most 53 bytes for an INET or INET6 address, SOCKMAP_UNIX_NAME_MAX for a
- * UNIX name (every byte of sun_path escaped as \ooo), 4 * @len for a name.
+ * module/addr.c (addresses) and module/names.c (names) - address and name
+ * fields. None of them ever writes whitespace or an empty field. The
+ * sockmap_fmt_*() ones write at @p, which must have room for the longest
+ * such field, and return the end: at most 53 bytes for an INET or INET6
+ * address, SOCKMAP_UNIX_NAME_MAX for a UNIX name (every byte of sun_path
+ * escaped as \ooo), 4 * @len for a name.
  *
  * Names (COMM, UNIX names, interface names) come from users and may hold
  * any byte. Every byte that is not printable ASCII - controls, space,
@@ -95,7 +96,7 @@ char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port);
 char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len);
 
 /*
- * module/row.c - what SOCK shows this reader. It is printed as %pK prints
+ * module/field.c - what SOCK shows this reader. It is printed as %pK prints
  * it, as /proc/net/tcp does, and %pK's answer depends only on
  * kptr_restrict and on the reader's credentials. Neither changes during
  * one read(): a task's credentials change only by its own commit_creds(),

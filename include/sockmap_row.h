@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sockmap_row.h - the row writer: the columns of /proc/sockmap and the
- * helpers that write a field at a plain char pointer. module/row.c makes
- * room for a row and commits it; the files that say what a row holds
- * (socket.c, inet.c, tcp.c, unix.c, sockname.c, names.c) write their
- * fields with these helpers.
+ * sockmap_row.h - the field writer: the columns of /proc/sockmap and the
+ * helpers that write a field at a plain char pointer (with field.c). The
+ * layers, each calling only the ones below it:
+ *	row.c		makes room for a row in the seq_file and commits it
+ *	socket.c	what a row holds, through inet.c, tcp.c, unix.c and
+ *			sockname.c
+ *	names.c, addr.c	names, escaped names and addresses
+ *	field.c, here	the field writer
+ * Functions named sockmap_fmt_*() write at a char pointer and return the
+ * end; sockmap_show_*() ones commit to the seq_file.
  */
 #ifndef SOCKMAP_ROW_H
 #define SOCKMAP_ROW_H
@@ -124,16 +129,16 @@ static __always_inline char *col_close(char *p, char *start,
 }
 
 /*
- * sockmap_row_printf - at most @max bytes from a printf format, for the
+ * sockmap_fmt_printf - at most @max bytes from a printf format, for the
  * fields only vsnprintf() can write (%pK) or that are rare; returns the
- * end. module/row.c.
+ * end. module/field.c.
  */
-__printf(3, 4) char *sockmap_row_printf(char *p, size_t max,
+__printf(3, 4) char *sockmap_fmt_printf(char *p, size_t max,
 					const char *fmt, ...);
 
 /*
  * sockmap_fmt_kptr - @ptr as %pK prints it to a reader for whom
- * sockmap_kptr_mode() answered @mode; returns the end. module/row.c.
+ * sockmap_kptr_mode() answered @mode; returns the end. module/field.c.
  */
 char *sockmap_fmt_kptr(char *p, const void *ptr, enum sockmap_kptr mode);
 
@@ -252,14 +257,14 @@ char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file,
 			 enum sockmap_kptr kptr);
 
 /* module/inet.c - STATE .. RETRANS of INET and INET6; PEER in *@peer_ino. */
-char *sockmap_show_inet(char *p, struct sock *sk, unsigned long *peer_ino);
+char *sockmap_fmt_inet(char *p, struct sock *sk, unsigned long *peer_ino);
 
 /* module/tcp.c - RXQ and TXQ, and CWND .. RETRANS, of a TCP socket. */
-char *sockmap_show_tcp_queues(char *p, struct sock *sk, int state);
-char *sockmap_show_tcp_stats(char *p, struct sock *sk);
+char *sockmap_fmt_tcp_queues(char *p, struct sock *sk, int state);
+char *sockmap_fmt_tcp_stats(char *p, struct sock *sk);
 
 /* module/unix.c - STATE .. RETRANS of a UNIX socket; PEER in *@peer_ino. */
-char *sockmap_show_unix(char *p, struct sock *sk, unsigned long *peer_ino);
+char *sockmap_fmt_unix(char *p, struct sock *sk, unsigned long *peer_ino);
 
 /*
  * module/sockname.c - netlink and packet sockets, which only
@@ -267,7 +272,7 @@ char *sockmap_show_unix(char *p, struct sock *sk, unsigned long *peer_ino);
  */
 bool sockmap_wants_sockname(const struct sock *sk);
 void sockmap_getsockname(struct socket *sock, struct sockaddr_storage *ss);
-char *sockmap_show_other(char *p, struct sock *sk,
-			 const struct sockaddr_storage *ss);
+char *sockmap_fmt_other(char *p, struct sock *sk,
+			const struct sockaddr_storage *ss);
 
 #endif /* SOCKMAP_ROW_H */

@@ -816,7 +816,7 @@ static void sockmap_test_escape(struct kunit *test)
 
 /*
  * SOCK: sockmap_kptr_mode() asks %pK once per read, and the rows replay
- * its answer (module/row.c). For each kptr_restrict and reader, the mode
+ * its answer (module/field.c). For each kptr_restrict and reader, the mode
  * must be the one printk-formats.rst documents, and what the rows write
  * must be what %pK writes, for the same reader.
  */

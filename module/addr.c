@@ -10,7 +10,6 @@
 
 #include <linux/in6.h>
 #include <linux/kernel.h>
-#include <linux/un.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 
@@ -118,78 +117,3 @@ char *sockmap_fmt_inet6(char *p, const struct in6_addr *addr, __be16 port)
 	return sockmap_fmt_small(p, ntohs(port));
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_inet6);
-
-/* Bytes written raw: printable ASCII but the backslash (see sockmap.h). */
-static bool sockmap_is_plain(unsigned char c)
-{
-	return c > ' ' && c < 0x7f && c != '\\';
-}
-
-/* One byte as a backslash and three octal digits: \055. */
-static char *sockmap_fmt_octal(char *p, unsigned char c)
-{
-	*p++ = '\\';
-	*p++ = '0' + (c >> 6);
-	*p++ = '0' + ((c >> 3) & 7);
-	*p++ = '0' + (c & 7);
-	return p;
-}
-
-/*
- * sockmap_fmt_escaped - @len bytes of @s, every byte that is not plain
- * written as \ooo: at most 4 * @len bytes. The caller sees to it that
- * the result is not empty and not "-" (sockmap_fmt_name()).
- */
-static char *sockmap_fmt_escaped(char *p, const char *s, size_t len)
-{
-	const unsigned char *c = (const unsigned char *)s;
-	const unsigned char *end = c + len;
-
-	for (; c < end; c++) {
-		if (likely(sockmap_is_plain(*c)))
-			*p++ = *c;
-		else
-			p = sockmap_fmt_octal(p, *c);
-	}
-	return p;
-}
-
-/*
- * sockmap_fmt_name - a name as a field of its own, at most 4 * @len bytes
- * (and at least one): escaped, "-" when empty, and \055 when it is "-",
- * which means "none" in every column.
- */
-char *sockmap_fmt_name(char *p, const char *s, size_t len)
-{
-	if (!len) {
-		*p++ = '-';
-		return p;
-	}
-	if (len == 1 && s[0] == '-')
-		return sockmap_fmt_octal(p, '-');
-	return sockmap_fmt_escaped(p, s, len);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_name);
-
-/*
- * sockmap_fmt_unix_path - a UNIX socket's name: @len bytes of sun_path,
- * at most SOCKMAP_UNIX_NAME_MAX bytes. A path name is NUL-terminated
- * within @len; an abstract name starts with a NUL byte, shown as '@' as
- * /proc/net/unix and ss do, and may contain any byte after it. No name at
- * all (@len <= 0) is "-".
- */
-char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len)
-{
-	len = min_t(int, len, UNIX_PATH_MAX);
-	if (len <= 0) {
-		*p++ = '-';
-		return p;
-	}
-	if (sun_path[0] == '\0') {
-		*p++ = '@';
-		return sockmap_fmt_escaped(p, sun_path + 1, len - 1);
-	}
-	return sockmap_fmt_name(p, sun_path, strnlen(sun_path, len));
-}
-EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_unix_path);
-

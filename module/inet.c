@@ -30,7 +30,7 @@ static bool sockmap_is_udp(const struct sock *sk)
 }
 
 /* LOCAL and REMOTE of an INET or INET6 socket, as /proc/net/tcp has them. */
-static char *sockmap_show_inet_addrs(char *p, struct sock *sk)
+static char *sockmap_fmt_inet_addrs(char *p, struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	char *start;
@@ -62,18 +62,18 @@ static char *sockmap_show_inet_addrs(char *p, struct sock *sk)
  * *@peer_ino. UDP and raw sockets use the TCP state names too, as
  * /proc/net/udp does.
  */
-char *sockmap_show_inet(char *p, struct sock *sk, unsigned long *peer_ino)
+char *sockmap_fmt_inet(char *p, struct sock *sk, unsigned long *peer_ino)
 {
 	int state = inet_sk_state_load(sk);
 	char *start = col_open(p, COL_STATE);
 
 	p = col_close(sockmap_fmt_tcp_state(start, state), start, COL_STATE);
-	p = sockmap_show_inet_addrs(p, sk);
+	p = sockmap_fmt_inet_addrs(p, sk);
 
 	if (sockmap_is_tcp(sk)) {
-		p = sockmap_show_tcp_queues(p, sk, state);
+		p = sockmap_fmt_tcp_queues(p, sk, state);
 		*peer_ino = sockmap_tcp_peer_ino(sk, state);
-		return sockmap_show_tcp_stats(p, sk);
+		return sockmap_fmt_tcp_stats(p, sk);
 	}
 	if (sockmap_is_udp(sk))
 		p = col_ull(p, COL_RXQ, max_t(int, udp_rqueue_get(sk), 0));

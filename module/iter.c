@@ -65,7 +65,7 @@ struct sockmap_iter {
 	struct sockmap_reader reader;	/* who may see what */
 	struct pid_namespace *ns;	/* PIDs are numbered as in this namespace */
 
-	/* What %pK shows the reader: asked at each ->start(), see row.c. */
+	/* What %pK shows the reader: asked at each ->start(), see field.c. */
 	enum sockmap_kptr kptr;
 
 	/*

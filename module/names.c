@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * names.c - the names of the numbers a struct sock carries: address family,
- * socket type, protocol and TCP state. Every lookup answers NULL for a
- * number it has no name for, and the sockmap_fmt_*() fields then print
- * the number itself, so that a new kernel never makes a field empty.
+ * names.c - names in a row. The names of the numbers a struct sock
+ * carries: address family, socket type, protocol and TCP state. Every
+ * lookup answers NULL for a number it has no name for, and the
+ * sockmap_fmt_*() fields then print the number itself, so that a new
+ * kernel never makes a field empty. Then the names users choose (COMM,
+ * UNIX socket names, interface and cgroup names), escaped so that a row
+ * always splits into the same fields (see sockmap.h).
  */
 
 #include <linux/in.h>
@@ -11,6 +14,8 @@
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/un.h>
 #include <net/tcp_states.h>
 
 #include "sockmap.h"
@@ -188,7 +193,7 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_tcp_state_name);
 
 /*
  * The fields: a name, or the number when there is none. They write at @p
- * and return the end (row.c's helpers, sockmap_row.h): at most
+ * and return the end (the field writer's helpers, sockmap_row.h): at most
  * SOCKMAP_NUMBER_MAX bytes, or the longest name.
  */
 static char *sockmap_fmt_named(char *p, const char *name, int nr)
@@ -212,7 +217,7 @@ char *sockmap_fmt_proto(char *p, int family, int protocol)
 {
 	/* A packet socket's protocol is an ethertype, in network order. */
 	if (family == AF_PACKET)
-		return sockmap_row_printf(p, 6, "0x%04x",
+		return sockmap_fmt_printf(p, 6, "0x%04x",
 					  ntohs((__force __be16)protocol));
 	return sockmap_fmt_named(p, sockmap_proto_name(family, protocol),
 				 protocol);
@@ -224,3 +229,78 @@ char *sockmap_fmt_tcp_state(char *p, int state)
 	return sockmap_fmt_named(p, sockmap_tcp_state_name(state), state);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_tcp_state);
+
+/* Bytes written raw: printable ASCII but the backslash (see sockmap.h). */
+static bool sockmap_is_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '\\';
+}
+
+/* One byte as a backslash and three octal digits: \055. */
+static char *sockmap_fmt_octal(char *p, unsigned char c)
+{
+	*p++ = '\\';
+	*p++ = '0' + (c >> 6);
+	*p++ = '0' + ((c >> 3) & 7);
+	*p++ = '0' + (c & 7);
+	return p;
+}
+
+/*
+ * sockmap_fmt_escaped - @len bytes of @s, every byte that is not plain
+ * written as \ooo: at most 4 * @len bytes. The caller sees to it that
+ * the result is not empty and not "-" (sockmap_fmt_name()).
+ */
+static char *sockmap_fmt_escaped(char *p, const char *s, size_t len)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	const unsigned char *end = c + len;
+
+	for (; c < end; c++) {
+		if (likely(sockmap_is_plain(*c)))
+			*p++ = *c;
+		else
+			p = sockmap_fmt_octal(p, *c);
+	}
+	return p;
+}
+
+/*
+ * sockmap_fmt_name - a name as a field of its own, at most 4 * @len bytes
+ * (and at least one): escaped, "-" when empty, and \055 when it is "-",
+ * which means "none" in every column.
+ */
+char *sockmap_fmt_name(char *p, const char *s, size_t len)
+{
+	if (!len) {
+		*p++ = '-';
+		return p;
+	}
+	if (len == 1 && s[0] == '-')
+		return sockmap_fmt_octal(p, '-');
+	return sockmap_fmt_escaped(p, s, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_name);
+
+/*
+ * sockmap_fmt_unix_path - a UNIX socket's name: @len bytes of sun_path,
+ * at most SOCKMAP_UNIX_NAME_MAX bytes. A path name is NUL-terminated
+ * within @len; an abstract name starts with a NUL byte, shown as '@' as
+ * /proc/net/unix and ss do, and may contain any byte after it. No name at
+ * all (@len <= 0) is "-".
+ */
+char *sockmap_fmt_unix_path(char *p, const char *sun_path, int len)
+{
+	len = min_t(int, len, UNIX_PATH_MAX);
+	if (len <= 0) {
+		*p++ = '-';
+		return p;
+	}
+	if (sun_path[0] == '\0') {
+		*p++ = '@';
+		return sockmap_fmt_escaped(p, sun_path + 1, len - 1);
+	}
+	return sockmap_fmt_name(p, sun_path, strnlen(sun_path, len));
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_fmt_unix_path);
+

@@ -43,9 +43,9 @@ static int sockmap_protocol(struct sock *sk, const struct sockaddr_storage *ss)
  * exactly as for /proc/net/tcp. Names are names.c's; a packet socket's
  * PROTO is its ethertype in hex.
  */
-static char *sockmap_show_identity(char *p, struct sock *sk,
-				   const struct sockaddr_storage *ss,
-				   enum sockmap_kptr kptr)
+static char *sockmap_fmt_identity(char *p, struct sock *sk,
+				  const struct sockaddr_storage *ss,
+				  enum sockmap_kptr kptr)
 {
 	char *start = col_open(p, COL_SOCK);
 
@@ -96,18 +96,18 @@ char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file,
 	}
 	if (sockmap_wants_sockname(sk))
 		sockmap_getsockname(sock, &name);
-	p = sockmap_show_identity(p, sk, &name, kptr);
+	p = sockmap_fmt_identity(p, sk, &name, kptr);
 
 	switch (sk->sk_family) {
 	case AF_INET:
 	case AF_INET6:
-		p = sockmap_show_inet(p, sk, &peer_ino);
+		p = sockmap_fmt_inet(p, sk, &peer_ino);
 		break;
 	case AF_UNIX:
-		p = sockmap_show_unix(p, sk, &peer_ino);
+		p = sockmap_fmt_unix(p, sk, &peer_ino);
 		break;
 	default:
-		p = sockmap_show_other(p, sk, &name);
+		p = sockmap_fmt_other(p, sk, &name);
 		break;
 	}
 

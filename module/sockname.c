@@ -69,12 +69,12 @@ static char *sockmap_fmt_sockname(char *p, struct sock *sk,
 	if (ss->ss_family != AF_PACKET)
 		return row_str(p, "-");
 	p = sockmap_fmt_ifname(p, sk, sll->sll_ifindex);
-	return sockmap_row_printf(p, 7, ":0x%04x", ntohs(sll->sll_protocol));
+	return sockmap_fmt_printf(p, 7, ":0x%04x", ntohs(sll->sll_protocol));
 }
 
 /* STATE .. RETRANS of any other family; there is never a PEER. */
-char *sockmap_show_other(char *p, struct sock *sk,
-			 const struct sockaddr_storage *ss)
+char *sockmap_fmt_other(char *p, struct sock *sk,
+			const struct sockaddr_storage *ss)
 {
 	char *start;
 

@@ -19,7 +19,7 @@
  * bytes not yet acknowledged by the peer, as in /proc/net/tcp; for a
  * listener, the accept queue and its limit, as ss shows them.
  */
-char *sockmap_show_tcp_queues(char *p, struct sock *sk, int state)
+char *sockmap_fmt_tcp_queues(char *p, struct sock *sk, int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
@@ -35,7 +35,7 @@ char *sockmap_show_tcp_queues(char *p, struct sock *sk, int state)
 }
 
 /* CWND, SSTHRESH, SRTT_US and RETRANS: what ss -ti shows, labelled. */
-char *sockmap_show_tcp_stats(char *p, struct sock *sk)
+char *sockmap_fmt_tcp_stats(char *p, struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 

@@ -24,8 +24,8 @@ static const struct unix_address *sockmap_unix_addr(struct sock *sk)
  * A UNIX socket's bound name, or "-", as column @col. The name lives as
  * long as @sk does.
  */
-static char *sockmap_show_unix_name(char *p, enum sockmap_column col,
-				    struct sock *sk)
+static char *sockmap_fmt_unix_name(char *p, enum sockmap_column col,
+				   struct sock *sk)
 {
 	const struct unix_address *addr = sockmap_unix_addr(sk);
 	char *start = col_open(p, col);
@@ -45,7 +45,7 @@ static char *sockmap_show_unix_name(char *p, enum sockmap_column col,
  * lock; it keeps the peer's name alive until the sock_put() below.
  * Queues are those of unix_diag, hence of ss.
  */
-char *sockmap_show_unix(char *p, struct sock *sk, unsigned long *peer_ino)
+char *sockmap_fmt_unix(char *p, struct sock *sk, unsigned long *peer_ino)
 {
 	struct sock *peer = unix_peer_get(sk);
 	bool listening = READ_ONCE(sk->sk_state) == TCP_LISTEN;
@@ -54,8 +54,8 @@ char *sockmap_show_unix(char *p, struct sock *sk, unsigned long *peer_ino)
 		p = col_str(p, COL_STATE, "LISTEN");
 	else
 		p = col_str(p, COL_STATE, peer ? "CONNECTED" : "UNCONNECTED");
-	p = sockmap_show_unix_name(p, COL_LOCAL, sk);
-	p = sockmap_show_unix_name(p, COL_REMOTE, peer);
+	p = sockmap_fmt_unix_name(p, COL_LOCAL, sk);
+	p = sockmap_fmt_unix_name(p, COL_REMOTE, peer);
 
 	if (listening) {
 		p = col_ull(p, COL_RXQ,

@@ -7,7 +7,7 @@
 # SOCK is what %pK shows the reader, which /proc/net/tcp and udp show
 # it for the same inode: with kptr_restrict=0 a hashed address, with 1 the
 # address to root and zeros to uid 1000, with 2 zeros to both. sockmap
-# asks %pK once per read() and replays the answer (module/row.c), so every
+# asks %pK once per read() and replays the answer (module/field.c), so every
 # level and both readers are compared.
 check_kptr() {
 	old=$(cat /proc/sys/kernel/kptr_restrict)
