@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# /init of the test VM (see scripts/lib/vm.sh): set up a minimal system,
+# /init of the test VM (see tests/vm/vm.sh): set up a minimal system,
 # load the diag modules and sockmap.ko, run /payload, unload sockmap, and
 # print the success token only if all of that worked. Then reboot, which
 # ends QEMU (-no-reboot). This runs as PID 1: it must never exit.

@@ -27,7 +27,7 @@ check_read_sizes() {
 }
 
 # Thread layouts an unprivileged user may build (see
-# scripts/workload/layout.c), run as uid 1000 and read by uid 1000: each
+# tests/workload/layout.c), run as uid 1000 and read by uid 1000: each
 # fd table with sockets is shown once, under the lowest TID that holds it
 # (the rows holding the layout's sockets are exactly its "socket TID FD
 # INODE" lines), and a read with the hostile layout (the main thread
@@ -79,7 +79,7 @@ readtime() {
 	"$LAYOUT" readtime "$SOCKMAP" 3 "$1"
 }
 
-# Processes, not threads, sharing one fd table (scripts/workload/layout.c
+# Processes, not threads, sharing one fd table (tests/workload/layout.c
 # "procs"): N processes made with clone(CLONE_VM | CLONE_FILES) without
 # CLONE_THREAD share a table of SLOTS slots that holds one socket. Its row
 # is shown once, under the lowest PID; a read by root, 64 KiB or 4 KiB at

@@ -4,7 +4,7 @@
 
     report.py RESULTS.MD PLOT.PNG BENCH.TXT [OTHER.TXT ...]
 
-BENCH.TXT holds what scripts/bench.d/guest.sh printed (plus the host's
+BENCH.TXT holds what tests/guest/bench.sh printed (plus the host's
 "info" lines, among them "info run NAME": main, or scale for
 `scripts/bench --scale`). Prints the tables and rewrites the part of
 RESULTS.MD between the "<!-- bench:begin -->" and "<!-- bench:end -->"
@@ -230,7 +230,7 @@ def ablation_table(ablate, sizes, med):
         return f"{v / floor:.2f}×" if floor else "-"
 
     out = [f"What each part of a row costs at N = {n.label()}: modules built from this tree with "
-           "one part taken out (`scripts/bench.d/ablate/NAME.patch`, not correct modules, "
+           "one part taken out (`tests/bench/ablate/NAME.patch`, not correct modules, "
            "timed only), in the same rounds as the tools above.",
            "",
            "| module | what it leaves out | median ms | sockmap − it (ms) | it / floor |",

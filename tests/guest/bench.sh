@@ -71,7 +71,7 @@ cmd_of() {
 	# UDPv6, UNIX-STREAM, ...), with its default columns, whose NAME
 	# decodes the endpoints: state=established laddr=... raddr=...
 	lsfd) echo "$LSFD -Q TYPE=~\"^(TCP|UDP|UNIX)\"" ;;
-	# The BPF iterator scripts/bench.d/bpf/sockiter.bpf.c, pinned below.
+	# The BPF iterator tests/workload/bpf/sockiter.bpf.c, pinned below.
 	bpf) echo "cat /sys/fs/bpf/sockiter" ;;
 	esac
 }

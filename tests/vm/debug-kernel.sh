@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2034 # sets variables for its callers
-# The debug kernels for scripts/stress. Source it after scripts/lib/vm.sh
+# The debug kernels for scripts/stress. Source it after tests/vm/vm.sh
 # (which brings chroot.sh and release.sh).
 #
 #	debug_kernel_select 6.12|newest|kcsan	# sets DK_NAME DK_SRC DK_ROOT
@@ -28,8 +28,8 @@
 # so editing debug.config (or kcsan.config) builds a new kernel and keeps
 # the old.
 
-DEBUG_CONFIG=$SOCKMAP_TOP/scripts/stress.d/debug.config
-KCSAN_CONFIG=$SOCKMAP_TOP/scripts/stress.d/kcsan.config
+DEBUG_CONFIG=$SOCKMAP_TOP/tests/vm/debug.config
+KCSAN_CONFIG=$SOCKMAP_TOP/tests/vm/kcsan.config
 
 # What building a kernel and a module needs, on the host or in a root.
 DEBUG_KERNEL_PACKAGES="gcc make bc flex bison libelf-dev libssl-dev cpio perl"

@@ -7,23 +7,23 @@
 # Usage (see scripts/demo for a complete caller):
 #
 #	. "$(dirname "$0")/lib/common.sh"
-#	. "$SOCKMAP_TOP/scripts/lib/vm.sh"
+#	. "$SOCKMAP_TOP/tests/vm/vm.sh"
 #	vm_need_packages
 #	vm_kernel linux-image-6.12-amd64	# sets KROOT KREL KDIR VMLINUZ
 #	work=$(vm_workdir demo)			# a fresh dir, removed on exit
 #	vm_build_module "$KDIR" "$work"		# -> $work/sockmap.ko (W=1, no warnings)
 #	vm_initramfs "$work/initrd.gz" "$KROOT" "$work/sockmap.ko" \
-#		scripts/guest/demo.sh [FILE:/DEST ...]
+#		tests/guest/demo.sh [FILE:/DEST ...]
 #	vm_run "$work/initrd.gz" "$VMLINUZ" "$work/console.log" 120 [NAME=VALUE ...]
 #	vm_verdict "$work/console.log"		# 0 only on a clean, successful run
 #
 # What the guest contains (see vm_initramfs):
-#	/init			scripts/guest/init.sh
+#	/init			tests/guest/init.sh
 #	/payload		the payload script, run by /init as root with cwd /tmp
 #	/sockmap.ko		the module under test ("-" as KO: none; /init then
 #				does not insmod)
 #	/bin,/sbin,/usr/...	busybox (every applet), the real ss, lsof and ip
-#	/workload/NAME		every scripts/workload/NAME.c, built static
+#	/workload/NAME		every tests/workload/NAME.c, built static
 #				(call them by path: /workload/echo, since `echo`
 #				alone is the shell's builtin)
 #	/lib/modules/diag/	the sock_diag modules ss needs, and veth; loaded
@@ -161,13 +161,13 @@ vm_copy_sources() {
 		tar -C "$1" -xf -
 }
 
-# vm_build_workloads OUTDIR - compile every scripts/workload/*.c into a
+# vm_build_workloads OUTDIR - compile every tests/workload/*.c into a
 # static binary OUTDIR/NAME (gcc -static -O2 -pthread), each cached in
 # $SOCKMAP_CACHE/workloads under a hash of its source.
 vm_build_workloads() {
 	local out=$1 c name bin
 	mkdir -p "$out" "$SOCKMAP_CACHE/workloads"
-	for c in "$SOCKMAP_TOP"/scripts/workload/*.c; do
+	for c in "$SOCKMAP_TOP"/tests/workload/*.c; do
 		[ -e "$c" ] || continue
 		name=$(basename "$c" .c)
 		bin=$SOCKMAP_CACHE/workloads/$name-$(sha256sum "$c" | cut -c1-16)
@@ -204,7 +204,7 @@ vm_initramfs() {
 	printf 'root:x:0:\nuser:x:1000:\n' >"$root/etc/group"
 	# The kernel opens /dev/console for /init before anything is mounted.
 	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
-	install -m 0755 "$SOCKMAP_TOP/scripts/guest/init.sh" "$root/init"
+	install -m 0755 "$SOCKMAP_TOP/tests/guest/init.sh" "$root/init"
 	install -m 0755 "$payload" "$root/payload"
 	[ "$ko" = - ] || install -m 0644 "$ko" "$root/sockmap.ko"
 	for spec in "$@"; do

@@ -4,7 +4,7 @@
 #
 # shellcheck shell=sh disable=SC2016 # awk programs and su -c are single-quoted
 
-# Names with every kind of byte (scripts/workload/corner.c,
+# Names with every kind of byte (tests/workload/corner.c,
 # "names"): no byte but printable ASCII, space and newline in the output;
 # every row has the header's number of fields; COMM is the escaped
 # /proc/PID/comm and every UNIX LOCAL the escaped /proc/net/unix name (esc()

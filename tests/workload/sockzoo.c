@@ -8,7 +8,7 @@
  *
  *	gcc -O2 -Wall -static -pthread -o sockzoo sockzoo.c
  *
- * (vm_build_workloads in scripts/lib/vm.sh does that.)
+ * (vm_build_workloads in tests/vm/vm.sh does that.)
  *
  * Modes:
  *	sockzoo zoo		every kind of socket (needs root: netns, raw)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The end-to-end checks, run inside the VM by /init (see scripts/lib/vm.sh)
+# The end-to-end checks, run inside the VM by /init (see tests/vm/vm.sh)
 # with sockmap.ko loaded; scripts/e2e boots it on each kernel. Busybox sh
 # and awk only, plus the real ss.
 #
@@ -12,7 +12,7 @@
 #
 # This file runs the checks in order. Each check is a function that prints
 # one line per problem: silence means PASS. They live in $E2E (/e2e in the
-# guest, scripts/guest/e2e/ in the tree), one file per topic, over a
+# guest, tests/guest/e2e/ in the tree), one file per topic, over a
 # shared library:
 #	lib.sh		paths, workloads, the sources of truth, and the
 #			columns of /proc/sockmap by name (awkl)
@@ -39,19 +39,19 @@
 set -u
 
 E2E=${e2e_dir:-/e2e}
-# shellcheck source=scripts/guest/e2e/lib.sh
+# shellcheck source=tests/guest/e2e/lib.sh
 . "$E2E/lib.sh"
-# shellcheck source=scripts/guest/e2e/rows.sh
+# shellcheck source=tests/guest/e2e/rows.sh
 . "$E2E/rows.sh"
-# shellcheck source=scripts/guest/e2e/access.sh
+# shellcheck source=tests/guest/e2e/access.sh
 . "$E2E/access.sh"
-# shellcheck source=scripts/guest/e2e/bounds.sh
+# shellcheck source=tests/guest/e2e/bounds.sh
 . "$E2E/bounds.sh"
-# shellcheck source=scripts/guest/e2e/corner.sh
+# shellcheck source=tests/guest/e2e/corner.sh
 . "$E2E/corner.sh"
-# shellcheck source=scripts/guest/e2e/module.sh
+# shellcheck source=tests/guest/e2e/module.sh
 . "$E2E/module.sh"
-# shellcheck source=scripts/guest/e2e/cgroup.sh
+# shellcheck source=tests/guest/e2e/cgroup.sh
 . "$E2E/cgroup.sh"
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC3028 # busybox ash has $RANDOM
-# The guest side of scripts/stress: the payload that scripts/guest/init.sh
+# The guest side of scripts/stress: the payload that tests/guest/init.sh
 # runs on the debug kernel, with sockmap already loaded.
 #
 # For $stress_seconds (from the kernel command line) it runs, all at once:
