@@ -40,8 +40,10 @@
  *	lseek: EINVAL, if a read of the same fd then fails with EIO (procfs
  *	says EINVAL to lseek on a removed entry, and EIO to read)
  * Anything else is an error. So is a pass whose text is malformed:
- *	- the first line starts with "PID", every other line has at least 20
- *	  whitespace-separated fields and ends with a newline;
+ *	- the first line is the header, which names PID, FD and SOCK (found by
+ *	  name, so that a column added anywhere breaks nothing here); every
+ *	  other line has as many whitespace-separated fields as the header
+ *	  and ends with a newline;
  *	- (PID, FD) strictly increases down the rows (the walk's cursor never
  *	  goes back or repeats a row);
  *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros;
@@ -79,9 +81,8 @@
 #ifndef PROC_SOCKMAP
 #define PROC_SOCKMAP "/proc/sockmap"
 #endif
-#define MIN_FIELDS 20
+#define MAX_FIELDS 64
 #define FAULT_KIDS 8
-#define SOCK_FIELD 5
 
 static const char *name;
 static long passes, rows, bytes, cut, absent, max_read_ms, enomem, errors;
@@ -110,38 +111,75 @@ struct pass {
 	long last_pid, last_fd;
 	long own;	/* rows of the reader's own PID (own_pid) */
 	int bad;
+	/* From the header: how many columns, and where PID, FD and SOCK are. */
+	int columns, col_pid, col_fd, col_sock;
 };
+
+/* split - @line's whitespace-separated fields, at most MAX_FIELDS of them. */
+static int split(char *line, char *field[MAX_FIELDS])
+{
+	char *save;
+	int n = 0;
+
+	for (char *tok = strtok_r(line, " \t", &save); tok && n < MAX_FIELDS;
+	     tok = strtok_r(NULL, " \t", &save))
+		field[n++] = tok;
+	return n;
+}
+
+/* take_header - the columns of the pass, found by their names. */
+static void take_header(struct pass *p)
+{
+	char *field[MAX_FIELDS];
+
+	p->col_pid = p->col_fd = p->col_sock = -1;
+	p->columns = split(p->line, field);
+	for (int i = 0; i < p->columns; i++) {
+		if (!strcmp(field[i], "PID"))
+			p->col_pid = i;
+		else if (!strcmp(field[i], "FD"))
+			p->col_fd = i;
+		else if (!strcmp(field[i], "SOCK"))
+			p->col_sock = i;
+	}
+	if (p->col_pid < 0 || p->col_fd < 0 || p->col_sock < 0) {
+		p->bad = 1;
+		error("the first line is not the header (PID, FD, SOCK): %.40s",
+		      p->columns ? field[0] : "");
+	}
+}
 
 static void check_row(struct pass *p)
 {
-	char *save, *field[MIN_FIELDS];
-	int n = 0;
+	char *field[MAX_FIELDS];
 	long pid, fd;
+	int n;
 
-	for (char *tok = strtok_r(p->line, " \t", &save); tok && n < MIN_FIELDS;
-	     tok = strtok_r(NULL, " \t", &save))
-		field[n++] = tok;
-	if (n < MIN_FIELDS) {
+	if (p->col_pid < 0)
+		return;	/* no header: reported once, by take_header() */
+	n = split(p->line, field);
+	if (n != p->columns) {
 		p->bad = 1;
-		error("a row with fewer than 20 fields (%s...)", field[0]);
+		error("a row whose fields are not as many as the header's (%s...)",
+		      n ? field[0] : "");
 		return;
 	}
-	pid = atol(field[0]);
-	fd = atol(field[2]);
+	pid = atol(field[p->col_pid]);
+	fd = atol(field[p->col_fd]);
 	if (pid < p->last_pid || (pid == p->last_pid && fd <= p->last_fd)) {
 		p->bad = 1;
-		error("rows out of order at PID %s", field[0]);
+		error("rows out of order at PID %s", field[p->col_pid]);
 	}
 	p->last_pid = pid;
 	p->last_fd = fd;
-	if (unprivileged && strspn(field[SOCK_FIELD - 1], "0") != 16) {
+	if (unprivileged && strspn(field[p->col_sock], "0") != 16) {
 		p->bad = 1;
-		error("an unprivileged reader sees SOCK %s", field[SOCK_FIELD - 1]);
+		error("an unprivileged reader sees SOCK %s", field[p->col_sock]);
 	}
 	if (landlocked && pid != landlocked) {
 		p->bad = 1;
 		error("a landlocked reader sees a row of PID %s, outside its domain",
-		      field[0]);
+		      field[p->col_pid]);
 	}
 	if (own_pid && pid == own_pid)
 		p->own++;
@@ -154,14 +192,10 @@ static void check_row(struct pass *p)
 static void take_line(struct pass *p)
 {
 	p->line[p->len] = '\0';
-	if (p->lines++ == 0) {
-		if (strncmp(p->line, "PID", 3) != 0) {
-			p->bad = 1;
-			error("the first line is not the header: %.40s", p->line);
-		}
-	} else if (check_lines) {
+	if (p->lines++ == 0)
+		take_header(p);
+	else if (check_lines)
 		check_row(p);
-	}
 	p->len = 0;
 }
 
