@@ -918,6 +918,11 @@ static void sockmap_test_kptr_fmt(struct kunit *test)
 /* ---------------------------------------------------------------------- */
 /* Rows of real sockets: sockmap_show_socket() prints columns INODE..PEER. */
 
+/*
+ * The columns the tests read, by name: where each is in a row is looked up
+ * in the header's names (sockmap_columns[]), never assumed, so that a
+ * column added anywhere breaks no test but those about the header.
+ */
 enum sockmap_test_field {
 	F_INODE, F_SOCK, F_NETNS, F_FAMILY, F_TYPE, F_PROTO, F_STATE, F_LOCAL,
 	F_REMOTE, F_RXQ, F_TXQ, F_CWND, F_SSTHRESH, F_SRTT_US, F_RETRANS,
@@ -930,6 +935,20 @@ static const char * const sockmap_test_field_names[NR_FIELDS] = {
 	"UID", "PEER",
 };
 
+/* The columns sockmap_show_socket() prints: from INODE up to CGROUP. */
+#define SOCKMAP_TEST_SOCKET_COLUMNS	(COL_CGROUP - COL_INODE)
+
+/* Where column @name is in a whole row (0 for PID), or -1. */
+static int sockmap_test_column(const char *name)
+{
+	int col;
+
+	for (col = 0; col < NR_COLUMNS; col++)
+		if (!strcmp(sockmap_columns[col].name, name))
+			return col;
+	return -1;
+}
+
 struct sockmap_test_row {
 	const char *line;	/* as printed, for messages */
 	char *field[NR_FIELDS];
@@ -938,14 +957,15 @@ struct sockmap_test_row {
 /* What separates the fields of a row, and ends it. */
 static const char sockmap_test_field_seps[] = { ' ', '\n', '\0' };
 
-/* Render @file's columns and split them on whitespace. */
+/* Render @file's columns, split them on whitespace, and name them. */
 static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 						    struct file *file)
 {
+	char *cols[SOCKMAP_TEST_SOCKET_COLUMNS];
 	struct sockmap_test_row *row;
 	struct seq_file *m;
 	char *s, *tok;
-	int n = 0;
+	int n = 0, f, col;
 
 	row = kunit_kzalloc(test, sizeof(*row), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, row);
@@ -965,11 +985,19 @@ static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 	while ((tok = strsep(&s, sockmap_test_field_seps))) {
 		if (!*tok)
 			continue;
-		KUNIT_ASSERT_LT_MSG(test, n, NR_FIELDS, "too many fields: %s",
-				    row->line);
-		row->field[n++] = tok;
+		KUNIT_ASSERT_LT_MSG(test, n, SOCKMAP_TEST_SOCKET_COLUMNS,
+				    "too many fields: %s", row->line);
+		cols[n++] = tok;
 	}
-	KUNIT_ASSERT_EQ_MSG(test, n, NR_FIELDS, "fields of: %s", row->line);
+	KUNIT_ASSERT_EQ_MSG(test, n, SOCKMAP_TEST_SOCKET_COLUMNS,
+			    "fields of: %s", row->line);
+	for (f = 0; f < NR_FIELDS; f++) {
+		col = sockmap_test_column(sockmap_test_field_names[f]);
+		KUNIT_ASSERT_TRUE_MSG(test, col >= COL_INODE && col < COL_CGROUP,
+				      "no column %s in the header",
+				      sockmap_test_field_names[f]);
+		row->field[f] = cols[col - COL_INODE];
+	}
 	return row;
 }
 
@@ -1892,23 +1920,40 @@ struct sockmap_test_fd {
 };
 
 /*
- * Check every line: the header first, then rows of 21 one-token fields,
- * ordered by (PID, FD); and find our own fds' rows among them. Kernel
- * threads live in the root cgroup: CGROUP is "/" for them.
+ * Check every line: the header first, then rows of one-token fields, as
+ * many as the header has, ordered by (PID, FD); and find our own fds' rows
+ * among them, reading PID, COMM, FD, INODE and CGROUP where the header
+ * names them. Kernel threads live in the root cgroup: CGROUP is "/" for
+ * them.
  */
 static void sockmap_test_check_rows(struct kunit *test, char *out,
 				    const char *comm,
 				    struct sockmap_test_fd *fds, int nr_fds)
 {
 	long last_pid = -1, last_fd = -1;
-	char *line, *s, *tok, *field[4], *last;
-	int n, i, rows = 0;
+	enum { PID, COMM, FD, INODE, CGROUP, NAMED };
+	static const char * const names[NAMED] = {
+		"PID", "COMM", "FD", "INODE", "CGROUP"
+	};
+	char *line, *s, *tok, *field[NAMED];
+	int n, i, rows = 0, columns = 0, at[NAMED];
 	long pid, fd;
 
 	line = strsep(&out, "\n");
 	KUNIT_ASSERT_NOT_NULL(test, line);
-	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(line, "PID"),
-			      "header: %s", line);
+	for (i = 0; i < NAMED; i++)
+		at[i] = -1;
+	for (s = line; (tok = strsep(&s, " ")); ) {
+		if (!*tok)
+			continue;
+		for (i = 0; i < NAMED; i++)
+			if (!strcmp(tok, names[i]))
+				at[i] = columns;
+		columns++;
+	}
+	for (i = 0; i < NAMED; i++)
+		KUNIT_ASSERT_GE_MSG(test, at[i], 0, "no %s in the header",
+				    names[i]);
 	while ((line = strsep(&out, "\n"))) {
 		const char *copy = kunit_kstrdup(test, line, GFP_KERNEL);
 
@@ -1921,15 +1966,14 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 		for (n = 0, s = line; (tok = strsep(&s, " ")); ) {
 			if (!*tok)
 				continue;
-			if (n < ARRAY_SIZE(field))
-				field[n] = tok;
-			last = tok;
+			for (i = 0; i < NAMED; i++)
+				if (n == at[i])
+					field[i] = tok;
 			n++;
 		}
-		KUNIT_ASSERT_EQ_MSG(test, n, 4 + NR_FIELDS, "fields of: %s",
-				    copy);
-		KUNIT_ASSERT_EQ(test, kstrtol(field[0], 10, &pid), 0);
-		KUNIT_ASSERT_EQ(test, kstrtol(field[2], 10, &fd), 0);
+		KUNIT_ASSERT_EQ_MSG(test, n, columns, "fields of: %s", copy);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[PID], 10, &pid), 0);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[FD], 10, &fd), 0);
 		KUNIT_EXPECT_TRUE_MSG(test, pid > last_pid ||
 				      (pid == last_pid && fd > last_fd),
 				      "out of order: %s", copy);
@@ -1943,14 +1987,14 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 			if (fd != fds[i].fd)
 				continue;
 			fds[i].seen = true;
-			KUNIT_EXPECT_STREQ_MSG(test, field[1], comm, "COMM of: %s",
-					       copy);
+			KUNIT_EXPECT_STREQ_MSG(test, field[COMM], comm,
+					       "COMM of: %s", copy);
 			ino = sockmap_test_fmt(test, "%lu",
 					       sockmap_test_ino(fds[i].file));
-			KUNIT_EXPECT_STREQ_MSG(test, field[3], ino,
+			KUNIT_EXPECT_STREQ_MSG(test, field[INODE], ino,
 					       "INODE of: %s", copy);
-			KUNIT_EXPECT_STREQ_MSG(test, last, "/", "CGROUP of: %s",
-					       copy);
+			KUNIT_EXPECT_STREQ_MSG(test, field[CGROUP], "/",
+					       "CGROUP of: %s", copy);
 		}
 	}
 	KUNIT_EXPECT_GE(test, rows, nr_fds);
@@ -2042,6 +2086,65 @@ static void sockmap_test_cursor(struct kunit *test)
 }
 
 /*
+ * Field @col (0 for the first) of @line, up to its newline, in @buf of
+ * @size bytes; false when the line has no such field or it is too long.
+ */
+static bool sockmap_test_line_field(const char *line, int col, char *buf,
+				    size_t size)
+{
+	const char *p = line, *start;
+	int i = 0;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			return false;
+		start = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		if (i++ != col)
+			continue;
+		if (p - start >= size)
+			return false;
+		memcpy(buf, start, p - start);
+		buf[p - start] = '\0';
+		return true;
+	}
+}
+
+/* Where the header (the first line of @out) names column @name. */
+static int sockmap_test_header_column(struct kunit *test, const char *out,
+				      const char *name)
+{
+	char field[16];
+	int col;
+
+	for (col = 0; sockmap_test_line_field(out, col, field, sizeof(field));
+	     col++)
+		if (!strcmp(field, name))
+			return col;
+	KUNIT_FAIL(test, "no %s in the header: %.60s", name, out);
+	return -1;
+}
+
+/* Field @col of @line as a number, or fail. */
+static long sockmap_test_line_number(struct kunit *test, const char *line,
+				     int col)
+{
+	char field[24];
+	long v;
+
+	KUNIT_ASSERT_TRUE_MSG(test, col >= 0 &&
+			      sockmap_test_line_field(line, col, field,
+						      sizeof(field)),
+			      "row: %.60s", line);
+	KUNIT_ASSERT_EQ_MSG(test, kstrtol(field, 10, &v), 0, "row: %.60s",
+			    line);
+	return v;
+}
+
+/*
  * The FD column of this thread group's rows in @out, in the order shown;
  * returns how many there were (at most @max are stored).
  */
@@ -2049,14 +2152,16 @@ static int sockmap_test_our_fds(struct kunit *test, const char *out,
 				unsigned int *fds, int max)
 {
 	const char *line = strchr(out, '\n');	/* skip the header */
-	int n = 0, parsed;
+	int pid_col = sockmap_test_header_column(test, out, "PID");
+	int fd_col = sockmap_test_header_column(test, out, "FD");
+	int n = 0;
 	unsigned int fd;
 	long pid;
 
 	KUNIT_ASSERT_NOT_NULL(test, line);
 	while (*++line) {
-		parsed = sscanf(line, "%ld %*s %u", &pid, &fd);
-		KUNIT_ASSERT_EQ_MSG(test, parsed, 2, "row: %.60s", line);
+		pid = sockmap_test_line_number(test, line, pid_col);
+		fd = sockmap_test_line_number(test, line, fd_col);
 		if (pid == task_tgid_nr(current)) {
 			if (n < max)
 				fds[n] = fd;
@@ -2166,16 +2271,17 @@ static void sockmap_test_count_ino(struct kunit *test, const char *out,
 				   unsigned long ino, int *own, int *others)
 {
 	const char *line = strchr(out, '\n');	/* skip the header */
+	int pid_col = sockmap_test_header_column(test, out, "PID");
+	int ino_col = sockmap_test_header_column(test, out, "INODE");
 	unsigned long row_ino;
-	int parsed;
 	long pid;
 
 	*own = 0;
 	*others = 0;
 	KUNIT_ASSERT_NOT_NULL(test, line);
 	while (*++line) {
-		parsed = sscanf(line, "%ld %*s %*u %lu", &pid, &row_ino);
-		KUNIT_ASSERT_EQ_MSG(test, parsed, 2, "row: %.60s", line);
+		pid = sockmap_test_line_number(test, line, pid_col);
+		row_ino = sockmap_test_line_number(test, line, ino_col);
 		if (row_ino == ino) {
 			if (pid == task_pid_nr(current))
 				++*own;
