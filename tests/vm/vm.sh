@@ -20,6 +20,8 @@
 # What the guest contains (see vm_initramfs):
 #	/init			tests/guest/init.sh
 #	/payload		the payload script, run by /init as root with cwd /tmp
+#	/lib/ktap.sh		scripts/lib/ktap.sh, with which payloads report
+#				their checks in KTAP
 #	/sockmap.ko		the module under test ("-" as KO: none; /init then
 #				does not insmod)
 #	/bin,/sbin,/usr/...	busybox (every applet), the real ss, lsof and ip
@@ -206,6 +208,7 @@ vm_initramfs() {
 	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
 	install -m 0755 "$SOCKMAP_TOP/tests/guest/init.sh" "$root/init"
 	install -m 0755 "$payload" "$root/payload"
+	install -D -m 0644 "$SOCKMAP_TOP/scripts/lib/ktap.sh" "$root/lib/ktap.sh"
 	[ "$ko" = - ] || install -m 0644 "$ko" "$root/sockmap.ko"
 	for spec in "$@"; do
 		mkdir -p "$root/$(dirname "${spec#*:}")"
