@@ -9,7 +9,8 @@
 #	  column names that no document can drift from. README's sample
 #	  output must start with it, README's column list and the OUTPUT
 #	  COLUMNS of docs/sockmap.5.md must name its columns, in its order.
-#	  Prints "PASS NAME" or "FAIL NAME" per check, with the difference.
+#	  A KTAP result per check (scripts/lib/ktap.sh, which the caller
+#	  sources), the difference as diagnostics.
 #	- docs_tracker_numbers (scripts/style): no prose or comment of the
 #	  tree cites a tracker number, which a reader of the repository
 #	  cannot follow. Prints each offending line; fails if there is one.
@@ -50,15 +51,15 @@ docs_reference_columns() {
 		on && /^### / { print $2 }' "$1"
 }
 
-# docs_expect NAME GOT WANT - PASS when GOT equals WANT, else FAIL and both.
+# docs_expect NAME GOT WANT - a result: passed when GOT equals WANT, else
+# failed, with both.
 docs_expect() {
 	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
+		ktap_pass "$1"
 		return 0
 	fi
-	echo "FAIL $1"
-	echo "     module: $3"
-	echo "     docs:   $2"
+	ktap_fail "$1" "module: $3
+docs:   $2"
 	return 1
 }
 
@@ -67,7 +68,7 @@ docs_header_checks() {
 	local want readme=$SOCKMAP_TOP/README.md ref=$SOCKMAP_TOP/docs/sockmap.5.md rc=0
 	want=$(echo "$1" | docs_words)
 	if [ -z "$want" ]; then
-		echo "FAIL docs: the module printed no header to compare with"
+		ktap_fail "docs: the module printed no header to compare with"
 		return 1
 	fi
 	docs_expect "docs: README's sample header is the module's" \

@@ -8,12 +8,16 @@
 #
 # With demo_mode=check on the kernel command line it also checks the rows
 # against the kernel's other views (readlink /proc/PID/fd, /proc/net/tcp,
-# /proc/net/udp, ss -x) and prints PASS/FAIL per check; it exits non-zero
-# if any check failed, so /init then withholds the success token.
+# /proc/net/udp, ss -x) and reports each check in KTAP (scripts/lib/ktap.sh,
+# /lib/ktap.sh in the guest): "ok N what", or a "# got ..., want ..." line
+# and "not ok N what". It exits non-zero if any check failed, so /init then
+# withholds the success token.
 #
 # shellcheck disable=SC2016 # awk programs name the columns as $NAME
 
 set -eu
+# shellcheck source=scripts/lib/ktap.sh
+. /lib/ktap.sh
 
 PORT=22222
 UDP_PORT=22223
@@ -140,15 +144,12 @@ echo "@@demo-end@@"
 
 # --- The checks (demo_mode=check) -------------------------------------------
 
-FAILED=0
-
-# expect NAME GOT WANT - compare, print PASS or FAIL (with both values).
+# expect NAME GOT WANT - compare: one result (on failure, both values).
 expect() {
 	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
+		ktap_pass "$1"
 	else
-		echo "FAIL $1: got '$2', want '$3'"
-		FAILED=$((FAILED + 1))
+		ktap_fail "$1" "got '$2', want '$3'"
 	fi
 }
 
@@ -205,6 +206,7 @@ ss_unix_peer() {
 HEADER="PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER"
 
 echo "@@check-begin@@"
+ktap_header
 COLS=$(columns /tmp/sockmap.txt)
 
 expect header "$(head -n 1 /tmp/sockmap.txt | awk '{ $1 = $1; print }' | cut -d' ' -f1-20)" "$HEADER"
@@ -290,5 +292,7 @@ expect "uid 1000 sees no row of root's processes" \
 	"$(awkc 'NR > 1 && $PID != pid { print $PID }' \
 		pid="$USER_UDP" /tmp/sockmap.user | sort -u | words)" ""
 
+status=0
+ktap_finish || status=1
 echo "@@check-end@@"
-[ "$FAILED" -eq 0 ]
+[ "$status" -eq 0 ]

@@ -5,9 +5,11 @@
 # and awk only, plus the real ss.
 #
 # Every check compares /proc/sockmap with a view of the kernel that sockmap
-# does not produce: readlink/stat of /proc/PID/fd, /proc/net/*, ss. Each
-# prints "PASS name" or "FAIL name: why" (more detail indented below it).
-# The script exits non-zero if any check failed, so /init withholds the
+# does not produce: readlink/stat of /proc/PID/fd, /proc/net/*, ss. The
+# checks are reported in KTAP (scripts/lib/ktap.sh, /lib/ktap.sh in the
+# guest): "ok N name", or the why as "# " lines and "not ok N name"; a
+# check that does not apply to this kernel is "ok N name # SKIP why". The
+# script exits non-zero if any check failed, so /init withholds the
 # success token.
 #
 # This file runs the checks in order. Each check is a function that prints
@@ -39,6 +41,8 @@
 set -u
 
 E2E=${e2e_dir:-/e2e}
+# shellcheck source=scripts/lib/ktap.sh
+. /lib/ktap.sh
 # shellcheck source=tests/guest/e2e/lib.sh
 . "$E2E/lib.sh"
 # shellcheck source=tests/guest/e2e/rows.sh
@@ -56,9 +60,6 @@ E2E=${e2e_dir:-/e2e}
 
 # ---------------------------------------------------------------------------
 
-PASSED=0
-SKIPPED=0
-FAILED=0
 TIMES=
 CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
@@ -66,9 +67,11 @@ landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs sma
 open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
-# writes to fd 3 are printed as "  note: ..." whatever the verdict. A
-# function that returns 77 says the check does not apply to this kernel
-# (its first line of output says why): SKIP, counted neither way.
+# writes to fd 3 are printed as "# note: ..." whatever the verdict, the
+# why of a failure (what the function printed) as "# " lines. A function
+# that returns 77 says the check does not apply to this kernel (its first
+# line of output says why): SKIP, which scripts/e2e believes only of a
+# kernel older than the one the why names.
 check() {
 	name=$1
 	shift
@@ -76,21 +79,16 @@ check() {
 	"$@" >"$W/$name.why" 2>&1 3>"$W/$name.note"
 	rc=$?
 	TIMES="$TIMES $name=$(($(date +%s) - start))s"
+	sed 's/^/# note: /' "$W/$name.note"
 	if [ "$rc" -eq 0 ] && [ ! -s "$W/$name.why" ]; then
-		echo "PASS $name"
-		PASSED=$((PASSED + 1))
+		ktap_pass "$name"
 	elif [ "$rc" -eq 77 ]; then
-		# The kernel lacks what the check is about (Landlock on 5.10):
-		# neither passed nor failed, and said so.
-		echo "SKIP $name: $(head -n 1 "$W/$name.why")"
-		SKIPPED=$((SKIPPED + 1))
+		ktap_skip "$name" "$(head -n 1 "$W/$name.why")"
 	else
 		[ -s "$W/$name.why" ] || echo "exit status $rc" >"$W/$name.why"
-		echo "FAIL $name: $(head -n 1 "$W/$name.why")"
-		sed -n '2,30s/^/    /p' "$W/$name.why"
-		FAILED=$((FAILED + 1))
+		sed -n '1,30s/^/# /p' "$W/$name.why"
+		ktap_fail "$name"
 	fi
-	sed 's/^/    note: /' "$W/$name.note"
 }
 
 cleanup() {
@@ -126,15 +124,20 @@ main() {
 		sed -n '/^@@check-begin@@$/,/^@@check-end@@$/p' "$W/demo.log"
 	fi
 	echo "@@e2e-begin@@"
+	ktap_header
+	# shellcheck disable=SC2086 # names separated by blanks
+	set -- $CHECKS
+	ktap_plan $#
 	# shellcheck disable=SC2086 # one line, names separated by blanks
-	echo "E2E-PLAN:" $CHECKS
+	echo "# checks:" $CHECKS
 	trap cleanup EXIT
 	if ! setup >"$W/setup.log" 2>&1; then
-		echo "E2E setup failed:"
-		sed 's/^/    /' "$W/setup.log"
+		echo "# setup failed:"
+		ktap_comment <"$W/setup.log"
 		for name in $CHECKS; do
-			echo "FAIL $name: setup failed"
+			ktap_fail "$name" "setup failed"
 		done
+		ktap_finish
 		echo "@@e2e-end@@"
 		return 1
 	fi
@@ -169,8 +172,9 @@ main() {
 	check rmmod-mid-read check_rmmod_mid_read
 	check cgroup check_cgroup
 	check dmesg-clean check_dmesg
-	echo "E2E guest: $PASSED passed, $FAILED failed, $SKIPPED skipped"
-	echo "E2E guest times:$TIMES"
+	echo "# times:$TIMES"
+	status=0
+	ktap_finish || status=1
 	echo "@@e2e-end@@"
 	# e2e_dump=1 on the kernel command line: show what the checks read.
 	if [ "${e2e_dump:-0}" = 1 ]; then
@@ -181,7 +185,7 @@ main() {
 		done
 		echo "@@e2e-dump-end@@"
 	fi
-	[ "$FAILED" -eq 0 ]
+	return "$status"
 }
 
 # The columns, as awk options (see columns): read once, from the header.

@@ -42,8 +42,11 @@
 # does not preempt is a walk that keeps a CPU without cond_resched() a soft
 # lockup rather than a loop the scheduler quietly cuts short.
 # Then it stops, unloads sockmap, asks kmemleak for a report (it must be
-# empty), prints the totals and STRESS-OK. Kernel splats are judged by the
-# host on the whole console log; this script fails on everything else.
+# empty), prints the totals. It reports in KTAP (scripts/lib/ktap.sh,
+# /lib/ktap.sh in the guest), one result: "# totals: ..." and "ok 1
+# stress", or "# failed: why" and "not ok 1 stress" at the first thing
+# that went wrong. Kernel splats are judged by the host on the whole
+# console log; this script fails on everything else.
 
 secs=${stress_seconds:-60}
 reloads=${stress_reloads:-0}
@@ -54,8 +57,13 @@ kmemleak=/sys/kernel/debug/kmemleak
 preempt=/sys/kernel/debug/sched/preempt
 thresh=/proc/sys/kernel/watchdog_thresh
 
+# shellcheck source=scripts/lib/ktap.sh
+. /lib/ktap.sh
+ktap_header
+ktap_plan 1
+
 fail() {
-	echo "STRESS-FAIL: $*"
+	ktap_fail stress "failed: $*"
 	exit 1
 }
 
@@ -343,7 +351,7 @@ echo "stress: faults injected: failslab $slab_faults, fail_page_alloc $page_faul
 [ $load_failed -gt 0 ] || fail "no load of sockmap failed for want of memory"
 [ "$(total passes /tmp/reader.faults.out /tmp/reader.faultsbig.out)" -gt 0 ] ||
 	fail "the readers under faults never completed a pass"
-echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
+echo "# totals: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycles" \
 	"rmmod_busy=$busy reads_cut=$(total cut /tmp/reader.*.out)" \
 	"opens_absent=$(total absent /tmp/reader.*.out)" \
 	"layout_rounds=$layout layout_threads=$(total layout_threads /tmp/churn.out)" \
@@ -353,4 +361,4 @@ echo "STRESS-TOTALS: reads=$reads rows=$rows churn_ops=$ops reload_cycles=$cycle
 	"load_faults=$load_faults load_failed=$load_failed load_calls=$calls" \
 	"max_unload_ms=$unload_ms max_load_ms=$load_ms" \
 	"rounds=$rounds seconds=$((rounds * secs))$kcsan_totals"
-echo STRESS-OK
+ktap_pass stress

@@ -20,6 +20,8 @@
 # What the guest contains (see vm_initramfs):
 #	/init			tests/guest/init.sh
 #	/payload		the payload script, run by /init as root with cwd /tmp
+#	/lib/ktap.sh		scripts/lib/ktap.sh, with which payloads report
+#				their checks in KTAP
 #	/sockmap.ko		the module under test ("-" as KO: none; /init then
 #				does not insmod)
 #	/bin,/sbin,/usr/...	busybox (every applet), the real ss, lsof and ip
@@ -206,6 +208,7 @@ vm_initramfs() {
 	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
 	install -m 0755 "$SOCKMAP_TOP/tests/guest/init.sh" "$root/init"
 	install -m 0755 "$payload" "$root/payload"
+	install -D -m 0644 "$SOCKMAP_TOP/scripts/lib/ktap.sh" "$root/lib/ktap.sh"
 	[ "$ko" = - ] || install -m 0644 "$ko" "$root/sockmap.ko"
 	for spec in "$@"; do
 		mkdir -p "$root/$(dirname "${spec#*:}")"
@@ -323,9 +326,11 @@ vm_boot() {
 	return "$rc"
 }
 
+# vm_console_sink LOG - the console to LOG; with VM_CONSOLE=1 also to
+# stderr, indented so that the guest's KTAP does not mix with the host's.
 vm_console_sink() {
 	if [ "${VM_CONSOLE:-0}" = 1 ]; then
-		tee "$1" >&2
+		tee "$1" | sed -u 's/^/    /' >&2
 	else
 		cat >"$1"
 	fi
@@ -336,18 +341,20 @@ VM_BAD_PATTERNS='BUG:|WARNING:|Oops|general protection|refcount_t|Kernel panic|K
 
 # vm_verdict LOG - succeed only if the guest printed $VM_OK_TOKEN and the
 # log has no kernel warning, oops or panic. Otherwise print why (and the
-# offending lines), set VM_KEEP=1 so the log is kept, and fail.
+# offending lines, indented: the guest's own KTAP lines among them must not
+# pass for the host's results), set VM_KEEP=1 so the log is kept, and fail.
 vm_verdict() {
 	local logf=$1 bad
 	bad=$(grep -E "$VM_BAD_PATTERNS" "$logf" | head -n 20 || true)
 	if [ -n "$bad" ]; then
-		printf 'VM FAILED: kernel problems in %s:\n%s\n' "$logf" "$bad" >&2
+		printf 'VM FAILED: kernel problems in %s:\n' "$logf" >&2
+		printf '%s\n' "$bad" | sed 's/^/    /' >&2
 		VM_KEEP=1
 		return 1
 	fi
 	if ! grep -qx "$VM_OK_TOKEN" "$logf"; then
 		printf 'VM FAILED: no %s in %s; last lines:\n' "$VM_OK_TOKEN" "$logf" >&2
-		grep -v '^\[ *[0-9]*\.[0-9]*\]' "$logf" | tail -n 15 >&2
+		grep -v '^\[ *[0-9]*\.[0-9]*\]' "$logf" | tail -n 15 | sed 's/^/    /' >&2
 		VM_KEEP=1
 		return 1
 	fi
