@@ -459,7 +459,7 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
  * task->files from being released or replaced, and files->file_lock keeps
  * every file in the table alive (the table holds a reference to each), so
  * get_file() may take a reference to it. Each socket in the batch leaves
- * with one; sockmap_next_row() and sockmap_drop_sockets() drop them.
+ * with one; sockmap_seq_next() and sockmap_drop_sockets() drop them.
  * Other files are only looked at.
  */
 static void sockmap_take_sockets(struct sockmap_iter *it)
