@@ -685,24 +685,71 @@ static const struct sockmap_inet6_case sockmap_inet6_cases[] = {
 KUNIT_ARRAY_PARAM_DESC(sockmap_inet4, sockmap_inet4_cases, desc);
 KUNIT_ARRAY_PARAM_DESC(sockmap_inet6, sockmap_inet6_cases, desc);
 
+/*
+ * The longest address field, and how far past a field's end a word store
+ * may write (sockmap_fmt_small() stores 8 bytes, at least one of them a
+ * digit). Beyond that, an address field's buffer keeps what was there.
+ */
+#define SOCKMAP_TEST_ADDR_MAX	\
+	(sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535") - 1)
+#define SOCKMAP_TEST_STORE_PAST	7
+#define SOCKMAP_TEST_UNTOUCHED	0xa5
+
+/* A field buffer filled with SOCKMAP_TEST_UNTOUCHED. */
+static char *sockmap_test_addr_buf(struct kunit *test)
+{
+	char *buf = sockmap_test_field_buf(test);
+
+	memset(buf, SOCKMAP_TEST_UNTOUCHED, SOCKMAP_TEST_FIELD_MAX);
+	return buf;
+}
+
+/*
+ * The address field from @buf to @end, checked for its length and for
+ * bytes written past it.
+ */
+static const char *sockmap_test_addr_field(struct kunit *test, char *buf,
+					   char *end)
+{
+	const char *limit = buf + SOCKMAP_TEST_FIELD_MAX, *q;
+
+	KUNIT_ASSERT_TRUE(test, end >= buf);
+	KUNIT_EXPECT_LE_MSG(test, end - buf, SOCKMAP_TEST_ADDR_MAX,
+			    "an address field of %td bytes", end - buf);
+	q = end + SOCKMAP_TEST_STORE_PAST;
+	while (q < limit && *q == (char)SOCKMAP_TEST_UNTOUCHED)
+		q++;
+	KUNIT_EXPECT_PTR_EQ_MSG(test, q, limit,
+				"a byte written %td bytes past the field's end: only a word store's %d may be",
+				q - end, SOCKMAP_TEST_STORE_PAST);
+	return sockmap_test_field(test, buf, end);
+}
+
+/*
+ * Addresses are formatted for every row, in the middle of writing it: the
+ * calls below run with preemption off, so that a formatter that sleeps
+ * (an allocation that may wait, a mutex) is reported.
+ */
 static void sockmap_test_inet4(struct kunit *test)
 {
 	const struct sockmap_inet4_case *c = test->param_value;
-	char *buf = sockmap_test_field_buf(test);
+	char *buf = sockmap_test_addr_buf(test);
 	char *end;
 
 	/* Act: the kernel keeps both in network byte order */
+	preempt_disable();
 	end = sockmap_fmt_inet4(buf, htonl(c->addr), htons(c->port));
+	preempt_enable();
 
 	/* Assert */
-	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+	KUNIT_EXPECT_STREQ(test, sockmap_test_addr_field(test, buf, end),
 			   c->expected);
 }
 
 static void sockmap_test_inet6(struct kunit *test)
 {
 	const struct sockmap_inet6_case *c = test->param_value;
-	char *buf = sockmap_test_field_buf(test);
+	char *buf = sockmap_test_addr_buf(test);
 	struct in6_addr addr;
 	char *end;
 
@@ -710,10 +757,12 @@ static void sockmap_test_inet6(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, in6_pton(c->addr, -1, addr.s6_addr, -1, NULL), 1);
 
 	/* Act */
+	preempt_disable();
 	end = sockmap_fmt_inet6(buf, &addr, htons(c->port));
+	preempt_enable();
 
 	/* Assert */
-	KUNIT_EXPECT_STREQ(test, sockmap_test_field(test, buf, end),
+	KUNIT_EXPECT_STREQ(test, sockmap_test_addr_field(test, buf, end),
 			   c->expected);
 }
 
