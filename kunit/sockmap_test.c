@@ -28,6 +28,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
+#include <linux/kthread.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
@@ -58,9 +59,10 @@ SOCKMAP_IMPORT_KUNIT_NS();
 /*
  * Socket fds the cursor test installs: 900 rows of some 200 bytes fill
  * several seq_file buffers (SOCKMAP_SEQ_BUF_MAX). A kernel thread may
- * have 1,024 fds open.
+ * have SOCKMAP_TEST_MAX_FDS fds open (RLIMIT_NOFILE).
  */
 #define SOCKMAP_TEST_CURSOR_FDS	900
+#define SOCKMAP_TEST_MAX_FDS	1024
 
 /* ---------------------------------------------------------------------- */
 /* Helpers: seq_files in memory, strings, sockets, files and credentials. */
@@ -2160,6 +2162,166 @@ static void sockmap_test_sparse_table(struct kunit *test)
 	}
 }
 
+static int sockmap_test_exit_at_once(void *unused)
+{
+	return 0;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(sockmap_test_put_task, put_task_struct,
+			    struct task_struct *);
+
+/*
+ * A task that has exited: exit_files() has let go of its table, and
+ * task->files is NULL. Its task_struct is kept until the test ends.
+ */
+static struct task_struct *sockmap_test_exited_task(struct kunit *test)
+{
+	struct task_struct *task;
+
+	task = kthread_create(sockmap_test_exit_at_once, NULL, "sockmap-exit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	get_task_struct(task);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							sockmap_test_put_task,
+							task), 0);
+	kthread_stop(task);	/* never woken: it exits without running */
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(!READ_ONCE(task->files)));
+	return task;
+}
+
+/*
+ * Drop the references @take holds, when it took one per socket: @before
+ * was the socket's count before the call. Without them, fput() would
+ * free a file still in the table; a leak ends the test more quietly.
+ */
+static void sockmap_test_put_taken(struct kunit *test,
+				   const struct sockmap_take *take,
+				   struct file *sock, long before)
+{
+	long refs = file_count(sock) - before;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ_MSG(test, refs, (long)take->len,
+			    "%u sockets taken from fd %u on, but the file's count grew by %ld",
+			    take->len, take->fd[0], refs);
+	if (refs != take->len)
+		return;
+	for (i = 0; i < take->len; i++)
+		fput(take->file[i]);
+}
+
+/*
+ * One sockmap_take_sockets() call at a time, on what the rows cannot show:
+ * it looks at no more than SOCKMAP_SCAN_SLOTS slots however many are
+ * open, takes no more than SOCKMAP_BATCH sockets, each with a reference
+ * of its own, and leaves scan_fd at the slot after the last one looked
+ * at; an exited task, whose files are NULL, has nothing to take. It runs
+ * after a pass of the kernel's lock order (task_lock(), then file_lock,
+ * as fs/proc/fd.c takes them), so that lockdep reports a call that takes
+ * them the other way round.
+ */
+static void sockmap_test_take_sockets(struct kunit *test)
+{
+	unsigned int first_other, first_sock, fd, total, calls;
+	struct sockmap_take *take;
+	struct file *sock, *other;
+	long before;
+	int i;
+
+	take = kunit_kzalloc(test, sizeof(*take), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, take);
+	task_lock(current);
+	spin_lock(&current->files->file_lock);
+	spin_unlock(&current->files->file_lock);
+	task_unlock(current);
+
+	/* Arrange: 384 other files in a row, then BATCH + 1 sockets */
+	sock = sockmap_test_socket(test, AF_UNIX, SOCK_DGRAM, 0);
+	other = sockmap_test_file_as(test, NULL);
+	first_other = sockmap_test_install_fd(test, other);
+	for (i = 1; i < SOCKMAP_SCAN_SLOTS * 3 / 2; i++)
+		KUNIT_ASSERT_EQ(test, sockmap_test_install_fd(test, other),
+				(int)first_other + i);
+	first_sock = first_other + i;
+	for (i = 0; i <= SOCKMAP_BATCH; i++)
+		KUNIT_ASSERT_EQ(test, sockmap_test_install_fd(test, sock),
+				(int)first_sock + i);
+
+	/* Act: a call among the other files, every slot open */
+	take->scan_fd = first_other;
+	before = file_count(sock);
+	KUNIT_ASSERT_EQ(test, sockmap_take_sockets_kunit(current, take), 0);
+
+	/* Assert: it stopped after SOCKMAP_SCAN_SLOTS of them */
+	KUNIT_EXPECT_EQ_MSG(test, take->len, 0U,
+			    "sockets taken from fd %u, %d slots before the first socket",
+			    first_other, SOCKMAP_SCAN_SLOTS * 3 / 2);
+	KUNIT_EXPECT_GT_MSG(test, take->scan_fd, first_other,
+			    "scan_fd did not move from fd %u", first_other);
+	KUNIT_EXPECT_LE_MSG(test, take->scan_fd - first_other,
+			    (unsigned int)SOCKMAP_SCAN_SLOTS,
+			    "one call looked at slots %u to %u, all open: more than SOCKMAP_SCAN_SLOTS",
+			    first_other, take->scan_fd - 1);
+	KUNIT_EXPECT_FALSE_MSG(test, take->scan_done,
+			       "scan_done after fd %u, with sockets after it",
+			       take->scan_fd - 1);
+	if (take->len)
+		sockmap_test_put_taken(test, take, sock, before);
+
+	/* Act: a call at the run of sockets */
+	take->scan_fd = first_sock;
+	before = file_count(sock);
+	KUNIT_ASSERT_EQ(test, sockmap_take_sockets_kunit(current, take), 0);
+
+	/* Assert: one batch, in fd order, each with a reference */
+	KUNIT_EXPECT_EQ_MSG(test, take->len, (unsigned int)SOCKMAP_BATCH,
+			    "sockets taken from a run of %d", SOCKMAP_BATCH + 1);
+	for (i = 0; i < take->len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, take->fd[i], first_sock + i,
+				    "batch[%d].fd, in a run of sockets from fd %u",
+				    i, first_sock);
+	KUNIT_EXPECT_EQ_MSG(test, take->scan_fd, first_sock + take->len,
+			    "scan_fd after %u sockets taken from fd %u: the next call starts at the slot after the last socket taken",
+			    take->len, first_sock);
+	sockmap_test_put_taken(test, take, sock, before);
+
+	/* Act: the calls that follow, to the table's end */
+	take->scan_fd = first_sock + SOCKMAP_BATCH;
+	for (total = 0, calls = 0; calls < SOCKMAP_TEST_MAX_FDS; calls++) {
+		fd = take->scan_fd;
+		before = file_count(sock);
+		KUNIT_ASSERT_EQ(test, sockmap_take_sockets_kunit(current, take),
+				0);
+		total += take->len;
+		sockmap_test_put_taken(test, take, sock, before);
+		if (take->scan_done)
+			break;
+		KUNIT_ASSERT_GT_MSG(test, take->scan_fd, fd,
+				    "scan_fd did not move from fd %u, and scan_done is false",
+				    fd);
+	}
+
+	/* Assert: the last socket, once, and then the end */
+	KUNIT_EXPECT_TRUE_MSG(test, take->scan_done,
+			      "scan_done still false after %u calls", calls);
+	KUNIT_EXPECT_EQ_MSG(test, total, 1U,
+			    "sockets taken from fd %u to the end: only fd %u is one",
+			    first_sock + SOCKMAP_BATCH,
+			    first_sock + SOCKMAP_BATCH);
+
+	/* Act: a task that has exited */
+	take->scan_fd = 0;
+	take->len = 1;
+	KUNIT_ASSERT_EQ(test,
+			sockmap_take_sockets_kunit(sockmap_test_exited_task(test),
+						   take), 0);
+
+	/* Assert: nothing taken, and nothing left */
+	KUNIT_EXPECT_EQ(test, take->len, 0U);
+	KUNIT_EXPECT_TRUE_MSG(test, take->scan_done,
+			      "scan_done of an exited task, whose files are NULL");
+}
+
 /* ---------------------------------------------------------------------- */
 /*
  * Who may see whom: exactly whom procfs lets readlink /proc/TID/fd/N, with
@@ -2450,6 +2612,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_no_sock_row),
 	KUNIT_CASE(sockmap_test_cursor),
 	KUNIT_CASE(sockmap_test_sparse_table),
+	KUNIT_CASE(sockmap_test_take_sockets),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
 	KUNIT_CASE(sockmap_test_shared_table_once),
