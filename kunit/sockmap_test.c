@@ -1204,31 +1204,53 @@ static void sockmap_test_tcp_pair(struct kunit *test, struct file **client,
 	*server = sockmap_test_accept(test, listener);
 }
 
+static void sockmap_test_tcp_pair(struct kunit *test, struct file **client,
+				  struct file **server)
+{
+	sockmap_test_tcp_pair_on(test, 0, client, server);
+}
+
+/* What the client of the documents' scenario says. */
+static const char sockmap_test_hello[] = "hello i am client";
+
+/*
+ * The documents' scenario, from sockmap_test_tcp_pair(): the client has
+ * said hello, which the server has received and acknowledged, and not
+ * read. Returns the length of the hello.
+ */
+static u32 sockmap_test_tcp_hello(struct kunit *test, struct file **client,
+				  struct file **server)
+{
+	const u32 len = strlen(sockmap_test_hello);
+	const struct tcp_sock *ctp, *stp;
+
+	sockmap_test_tcp_pair(test, client, server);
+	sockmap_test_send(test, *client, sockmap_test_hello);
+	stp = tcp_sk(sockmap_test_sk(*server));
+	ctp = tcp_sk(sockmap_test_sk(*client));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(stp->rcv_nxt) -
+						  READ_ONCE(stp->copied_seq) ==
+						  len));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(ctp->snd_una) ==
+						  READ_ONCE(ctp->write_seq)));
+	return len;
+}
+
 /* The documents' scenario: the client says hello, the server has not read. */
 static void sockmap_test_tcp_queues(struct kunit *test)
 {
-	static const char hello[] = "hello i am client";
 	struct sockmap_test_row *row;
-	const struct tcp_sock *ctp, *stp;
 	struct file *client, *server;
+	u32 len;
 
 	/* Arrange */
-	sockmap_test_tcp_pair(test, &client, &server);
-	sockmap_test_send(test, client, hello);
-	stp = tcp_sk(sockmap_test_sk(server));
-	ctp = tcp_sk(sockmap_test_sk(client));
-	/* Delivered to the server, and acknowledged to the client. */
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(stp->rcv_nxt) -
-						  READ_ONCE(stp->copied_seq) ==
-						  strlen(hello)));
-	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(ctp->snd_una) ==
-						  READ_ONCE(ctp->write_seq)));
+	len = sockmap_test_tcp_hello(test, &client, &server);
 
 	/* Act */
 	row = sockmap_test_render(test, server);
 
 	/* Assert: the unread bytes wait in the server's receive queue */
-	EXPECT_FIELD(test, row, F_RXQ, "%zu", strlen(hello));
+	EXPECT_FIELD(test, row, F_RXQ, "%u", len);
 	EXPECT_FIELD(test, row, F_TXQ, "0");
 	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(server));
 
@@ -1236,6 +1258,66 @@ static void sockmap_test_tcp_queues(struct kunit *test)
 	EXPECT_FIELD(test, row, F_RXQ, "0");
 	EXPECT_FIELD(test, row, F_TXQ, "0");
 	sockmap_test_expect_tcp_stats(test, row, sockmap_test_sk(client));
+}
+
+/*
+ * What an unlocked read of a connection's queues meets now and then, made
+ * certain: the two ends of a queue on either side of 2^32 (sequence
+ * numbers wrap), and copied_seq past rcv_nxt (the application read data
+ * between the reader's two loads). The fields are set under the socket's
+ * lock, which keeps TCP from using them meanwhile (a segment that arrives
+ * waits in the backlog, a timer defers its work), and put back before it
+ * is released.
+ */
+static void sockmap_test_tcp_queue_edges(struct kunit *test)
+{
+	struct sockmap_test_row *wrapped, *ahead, *sent;
+	u32 rcv_nxt, copied_seq, snd_una, write_seq, len;
+	struct file *client, *server;
+	struct tcp_sock *stp, *ctp;
+
+	/* Arrange: 17 bytes the server has not read, all acknowledged */
+	len = sockmap_test_tcp_hello(test, &client, &server);
+	stp = tcp_sk(sockmap_test_sk(server));
+	ctp = tcp_sk(sockmap_test_sk(client));
+
+	/* Act: the server's unread bytes from 2^32 - 8 to 9 */
+	lock_sock(sockmap_test_sk(server));
+	rcv_nxt = stp->rcv_nxt;
+	copied_seq = stp->copied_seq;
+	WRITE_ONCE(stp->copied_seq, (u32)-8);
+	WRITE_ONCE(stp->rcv_nxt, (u32)-8 + len);
+	wrapped = sockmap_test_render(test, server);
+	/* ... and copied_seq 5 bytes past rcv_nxt */
+	WRITE_ONCE(stp->copied_seq, stp->rcv_nxt + 5);
+	ahead = sockmap_test_render(test, server);
+	WRITE_ONCE(stp->rcv_nxt, rcv_nxt);
+	WRITE_ONCE(stp->copied_seq, copied_seq);
+	release_sock(sockmap_test_sk(server));
+
+	/* Act: the client's 17 bytes not acknowledged, from 2^32 - 8 to 9 */
+	lock_sock(sockmap_test_sk(client));
+	snd_una = ctp->snd_una;
+	write_seq = ctp->write_seq;
+	WRITE_ONCE(ctp->snd_una, (u32)-8);
+	WRITE_ONCE(ctp->write_seq, (u32)-8 + len);
+	sent = sockmap_test_render(test, client);
+	WRITE_ONCE(ctp->snd_una, snd_una);
+	WRITE_ONCE(ctp->write_seq, write_seq);
+	release_sock(sockmap_test_sk(client));
+
+	/* Assert */
+	KUNIT_EXPECT_STREQ_MSG(test, wrapped->field[F_RXQ],
+			       sockmap_test_fmt(test, "%u", len),
+			       "RXQ, rcv_nxt 9 and copied_seq 2^32 - 8 (wrapped): %s",
+			       wrapped->line);
+	KUNIT_EXPECT_STREQ_MSG(test, ahead->field[F_RXQ], "0",
+			       "RXQ, copied_seq 5 past rcv_nxt (unlocked): %s",
+			       ahead->line);
+	KUNIT_EXPECT_STREQ_MSG(test, sent->field[F_TXQ],
+			       sockmap_test_fmt(test, "%u", len),
+			       "TXQ, write_seq 9 and snd_una 2^32 - 8 (wrapped): %s",
+			       sent->line);
 }
 
 /*
@@ -2598,6 +2680,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_kptr_fmt),
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
+	KUNIT_CASE(sockmap_test_tcp_queue_edges),
 	KUNIT_CASE(sockmap_test_tcp_retrans),
 	KUNIT_CASE(sockmap_test_peer_refs),
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
