@@ -1187,19 +1187,28 @@ static void sockmap_test_tcp_rows(struct kunit *test)
 
 /*
  * A TCP connection over IPv4 loopback: *@client, connected to a listener
- * (backlog 1), and *@server, the connection that listener accepted.
+ * (backlog 1), and *@server, the connection that listener accepted. With
+ * @ifindex, the listener and the client are bound to that device first
+ * (SO_BINDTODEVICE), and the server inherits it from the listener.
  */
-static void sockmap_test_tcp_pair(struct kunit *test, struct file **client,
-				  struct file **server)
+static void sockmap_test_tcp_pair_on(struct kunit *test, int ifindex,
+				     struct file **client,
+				     struct file **server)
 {
 	struct file *listener;
 	u16 port;
 
 	listener = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	*client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	if (ifindex) {
+		KUNIT_ASSERT_EQ(test, sock_bindtoindex(sockmap_test_sk(listener),
+						       ifindex, true), 0);
+		KUNIT_ASSERT_EQ(test, sock_bindtoindex(sockmap_test_sk(*client),
+						       ifindex, true), 0);
+	}
 	sockmap_test_bind(test, listener, AF_INET, "127.0.0.1", 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(sockmap_test_sock(listener), 1), 0);
 	port = sockmap_test_port(test, listener);
-	*client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	sockmap_test_connect(test, *client, AF_INET, "127.0.0.1", port);
 	*server = sockmap_test_accept(test, listener);
 }
@@ -1624,6 +1633,97 @@ static void sockmap_test_tcp_peer_states(struct kunit *test)
 	EXPECT_FIELD(test, row, F_PEER, "-");
 	row = sockmap_test_render(test, again);
 	EXPECT_FIELD(test, row, F_PEER, "%lu", sockmap_test_ino(server2));
+}
+
+/*
+ * SYN_SENT is in the established hash before anything answered: not
+ * connected, and yet a lookup on its behalf finds whatever has its 4-tuple
+ * reversed. On loopback that is, at once, a request socket (not full) and
+ * then the connection. To have a full socket there while the SYN is
+ * unanswered, the other end is made first, in TCP_REPAIR mode (connect()
+ * then connects at once and sends nothing, as a checkpoint's restore
+ * does), and kept locked while the SYN arrives: the SYN waits in its
+ * backlog until the rows are read, and the client stays in SYN_SENT.
+ */
+static void sockmap_test_tcp_peer_syn_sent(struct kunit *test)
+{
+	struct sockmap_test_row *row, *other_row;
+	struct sockaddr_storage ss;
+	struct file *client, *other;
+	struct socket *sock;
+	struct sock *osk;
+	int on = 1, len;
+	u16 port;
+
+	/* Arrange: the other end, connected to the client's port already */
+	client = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sockmap_test_bind(test, client, AF_INET, "127.0.0.1", 0);
+	other = sockmap_test_socket(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sock = sockmap_test_sock(other);
+	KUNIT_ASSERT_EQ(test, sock->ops->setsockopt(sock, SOL_TCP, TCP_REPAIR,
+						    KERNEL_SOCKPTR(&on),
+						    sizeof(on)), 0);
+	sockmap_test_bind(test, other, AF_INET, "127.0.0.1", 0);
+	port = sockmap_test_port(test, other);
+	sockmap_test_connect(test, other, AF_INET, "127.0.0.1",
+			     sockmap_test_port(test, client));
+	osk = sockmap_test_sk(other);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(osk->sk_state), TCP_ESTABLISHED);
+
+	/*
+	 * Arrange: the client's SYN, which waits in the other's backlog.
+	 * connect() locks the client inside: another lock of the class.
+	 */
+	lock_sock_nested(osk, SINGLE_DEPTH_NESTING);
+	len = sockmap_test_addr(test, AF_INET, "127.0.0.1", port, &ss);
+	KUNIT_EXPECT_EQ(test, kernel_connect(sockmap_test_sock(client),
+					     (struct sockaddr_unsized *)&ss,
+					     len, O_NONBLOCK), -EINPROGRESS);
+
+	/* Act */
+	row = sockmap_test_render(test, client);
+	other_row = sockmap_test_render(test, other);
+	release_sock(osk);
+
+	/* Assert: each end in the hash, so each names the other */
+	EXPECT_FIELD(test, row, F_STATE, "SYN_SENT");
+	KUNIT_EXPECT_STREQ_MSG(test, row->field[F_PEER],
+			       sockmap_test_fmt(test, "%lu",
+						sockmap_test_ino(other)),
+			       "PEER of a SYN_SENT socket whose other end is a full socket: %s",
+			       row->line);
+	EXPECT_FIELD(test, other_row, F_STATE, "ESTABLISHED");
+	EXPECT_FIELD(test, other_row, F_PEER, "%lu", sockmap_test_ino(client));
+}
+
+/*
+ * Both ends bound to the loopback device (SO_BINDTODEVICE "lo"): the
+ * established hash matches a socket's sk_bound_dev_if against the
+ * lookup's dif, as the receive path asks with the device a segment came
+ * in on. Asked with dif 0, neither end would be found; asked with the
+ * asking end's sk_bound_dev_if, each finds the other.
+ */
+static void sockmap_test_tcp_peer_bound_dev(struct kunit *test)
+{
+	int lo = init_net.loopback_dev->ifindex;
+	struct sockmap_test_row *row;
+	struct file *end[2];
+	int i;
+
+	/* Arrange: the client and the server */
+	sockmap_test_tcp_pair_on(test, lo, &end[0], &end[1]);
+	KUNIT_ASSERT_EQ(test,
+			READ_ONCE(sockmap_test_sk(end[1])->sk_bound_dev_if), lo);
+
+	/* Act and assert: each end names the other */
+	for (i = 0; i < ARRAY_SIZE(end); i++) {
+		row = sockmap_test_render(test, end[i]);
+		KUNIT_EXPECT_STREQ_MSG(test, row->field[F_PEER],
+				       sockmap_test_fmt(test, "%lu",
+							sockmap_test_ino(end[1 - i])),
+				       "PEER of a socket bound to lo, as its other end is: %s",
+				       row->line);
+	}
 }
 
 /*
@@ -2686,6 +2786,8 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
 	KUNIT_CASE(sockmap_test_peer_refs_not_full),
 	KUNIT_CASE(sockmap_test_tcp_peer_states),
+	KUNIT_CASE(sockmap_test_tcp_peer_syn_sent),
+	KUNIT_CASE(sockmap_test_tcp_peer_bound_dev),
 	KUNIT_CASE(sockmap_test_udp_rows),
 	KUNIT_CASE(sockmap_test_unix_pair_rows),
 	KUNIT_CASE(sockmap_test_unix_named_rows),
