@@ -193,6 +193,8 @@ struct sockmap_take {
 
 int sockmap_take_sockets_kunit(struct task_struct *task,
 			       struct sockmap_take *take);
+int sockmap_proc_lookup(const struct sockmap_reader *r, const char *name,
+			struct path *path);
 #endif
 
 #endif /* SOCKMAP_H */

@@ -29,6 +29,8 @@
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/kthread.h>
+#include <linux/magic.h>
+#include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
@@ -2657,6 +2659,109 @@ static void sockmap_test_walk_uses_opener_creds(struct kunit *test)
 			    "a root-opened file shows uid 1000 too little");
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(sockmap_test_reader_put, sockmap_reader_put,
+			    struct sockmap_reader *);
+
+/*
+ * A reader opened by root in the suite's procfs instance, for calls of
+ * sockmap_may_see() itself; its nsfs path is put when the test ends.
+ */
+static struct sockmap_reader *sockmap_test_reader(struct kunit *test)
+{
+	struct sockmap_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->cred = current_cred();
+	r->proc_root.mnt = sockmap_test_procfs;
+	r->proc_root.dentry = sockmap_test_procfs->mnt_root;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							sockmap_test_reader_put,
+							r), 0);
+	return r;
+}
+
+/*
+ * What some kernels' walk returns when ptrace_may_access() refuses (Debian
+ * 5.10's proc_ns_get_link() returns ERR_PTR(0)): success, where the walk
+ * stood, on procfs. The 6.12 and newer kernels the suite runs on return
+ * an error instead.
+ */
+static int sockmap_test_lookup_off_nsfs(const struct sockmap_reader *r,
+					const char *name, struct path *path)
+{
+	*path = r->proc_root;
+	path_get(path);
+	return 0;
+}
+
+/*
+ * sockmap_may_see() on what a walk's rows do not show: the answer is about
+ * the task, not only its number (one that has exited is not seen through
+ * the number of another); the nsfs path of the last walk is kept, one
+ * reference at a time; a walk that succeeds off nsfs is a no, and its
+ * path is put; and a walk that fails for another reason than
+ * procfs's no (here -ENOTDIR: it starts from a file) is no answer, kept
+ * in r->err.
+ */
+static void sockmap_test_may_see_calls(struct kunit *test)
+{
+	struct sockmap_reader *r = sockmap_test_reader(test);
+	struct task_struct *exited = sockmap_test_exited_task(test);
+	int tid = task_pid_nr(current);
+	struct dentry *ns;
+	unsigned int refs;
+	struct path file;
+	bool seen;
+
+	/* Act and assert: root may see this thread, by its number */
+	KUNIT_ASSERT_TRUE_MSG(test, sockmap_may_see(r, current, tid),
+			      "root may not see the test's own thread");
+	ns = r->ns_path.dentry;
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ns,
+				  "r->ns_path is empty after a walk that allowed");
+	KUNIT_EXPECT_EQ_MSG(test, ns->d_sb->s_magic, NSFS_MAGIC,
+			    "r->ns_path is not on nsfs");
+	refs = d_count(ns);
+	KUNIT_EXPECT_TRUE(test, sockmap_may_see(r, current, tid));
+	KUNIT_EXPECT_PTR_EQ(test, r->ns_path.dentry, ns);
+	KUNIT_EXPECT_EQ_MSG(test, d_count(ns), refs,
+			    "references to the nsfs dentry after a second walk: the path held before must be put, once");
+
+	/* Act and assert: this thread's number, another task */
+	seen = sockmap_may_see(r, exited, tid);
+	KUNIT_EXPECT_FALSE_MSG(test, seen,
+			       "an exited task seen through the number %d of another",
+			       tid);
+
+	/* Act: a walk that ends off nsfs, as Debian 5.10's refusal does */
+	refs = d_count(r->proc_root.dentry);
+	kunit_activate_static_stub(test, sockmap_proc_lookup,
+				   sockmap_test_lookup_off_nsfs);
+	seen = sockmap_may_see(r, current, tid);
+	kunit_deactivate_static_stub(test, sockmap_proc_lookup);
+
+	/* Assert: no, and the path it returned is put */
+	KUNIT_EXPECT_FALSE_MSG(test, seen,
+			       "a walk that succeeded but ended off nsfs (on procfs) allowed");
+	KUNIT_EXPECT_EQ_MSG(test, d_count(r->proc_root.dentry), refs,
+			    "references to where a walk ended off nsfs: path_put() it");
+
+	/* Act: a walk that cannot be made, from a file of procfs */
+	KUNIT_ASSERT_EQ(test, vfs_path_lookup(r->proc_root.dentry,
+					      r->proc_root.mnt, "uptime", 0,
+					      &file), 0);
+	r->proc_root = file;
+	seen = sockmap_may_see(r, current, tid);
+	r->proc_root.mnt = sockmap_test_procfs;
+	r->proc_root.dentry = sockmap_test_procfs->mnt_root;
+	path_put(&file);
+
+	/* Assert */
+	KUNIT_EXPECT_FALSE(test, seen);
+	KUNIT_EXPECT_EQ_MSG(test, r->err, -ENOTDIR,
+			    "r->err after a walk that failed with -ENOTDIR, no answer of procfs's");
+}
+
 /*
  * A table that tasks of different thread groups share (kernel threads
  * share init_files, as processes made with clone(CLONE_FILES) share
@@ -2800,6 +2905,7 @@ static struct kunit_case sockmap_test_cases[] = {
 	KUNIT_CASE(sockmap_test_take_sockets),
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
+	KUNIT_CASE(sockmap_test_may_see_calls),
 	KUNIT_CASE(sockmap_test_shared_table_once),
 	KUNIT_CASE(sockmap_test_asks_each_batch),
 	KUNIT_CASE(sockmap_test_cgroup_root),
