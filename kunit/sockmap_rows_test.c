@@ -24,23 +24,34 @@ struct sockmap_test_row {
 /* What separates the fields of a row, and ends it. */
 static const char sockmap_test_field_seps[] = { ' ', '\n', '\0' };
 
-/* Render @file's columns and split them on whitespace. */
-static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
-						    struct file *file)
+/*
+ * An empty seq_file for @file's row. seq_user_ns() is the reader's: this
+ * file, opened by the test.
+ */
+static struct seq_file *sockmap_test_row_seq(struct kunit *test,
+					     struct file *file)
+{
+	struct seq_file *m = sockmap_test_seq(test);
+
+	m->file = file;
+	return m;
+}
+
+/*
+ * The row sockmap_show_socket() wrote into @m, split on whitespace. Apart
+ * from the show, so that a test may show a row while it holds a lock and
+ * check it after letting go: a failed assertion ends the test at once,
+ * and would leave the lock held.
+ */
+static struct sockmap_test_row *sockmap_test_split(struct kunit *test,
+						   struct seq_file *m)
 {
 	struct sockmap_test_row *row;
-	struct seq_file *m;
 	char *s, *tok;
 	int n = 0;
 
 	row = kunit_kzalloc(test, sizeof(*row), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, row);
-	m = sockmap_test_seq(test);
-	/* seq_user_ns() is the reader's: this file, opened by the test. */
-	m->file = file;
-
-	sockmap_show_socket(m, file);
-
 	row->line = kunit_kstrdup(test, sockmap_test_seq_str(test, m),
 				  GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, row->line);
@@ -57,6 +68,16 @@ static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
 	}
 	KUNIT_ASSERT_EQ_MSG(test, n, NR_FIELDS, "fields of: %s", row->line);
 	return row;
+}
+
+/* Render @file's columns and split them on whitespace. */
+static struct sockmap_test_row *sockmap_test_render(struct kunit *test,
+						    struct file *file)
+{
+	struct seq_file *m = sockmap_test_row_seq(test, file);
+
+	sockmap_show_socket(m, file);
+	return sockmap_test_split(test, m);
 }
 
 /*
@@ -317,6 +338,7 @@ static void sockmap_test_tcp_queue_edges(struct kunit *test)
 {
 	struct sockmap_test_row *wrapped, *ahead, *sent;
 	u32 rcv_nxt, copied_seq, snd_una, write_seq, len;
+	struct seq_file *wrapped_m, *ahead_m, *sent_m;
 	struct file *client, *server;
 	struct tcp_sock *stp, *ctp;
 
@@ -324,6 +346,9 @@ static void sockmap_test_tcp_queue_edges(struct kunit *test)
 	len = sockmap_test_tcp_hello(test, &client, &server);
 	stp = tcp_sk(sockmap_test_sk(server));
 	ctp = tcp_sk(sockmap_test_sk(client));
+	wrapped_m = sockmap_test_row_seq(test, server);
+	ahead_m = sockmap_test_row_seq(test, server);
+	sent_m = sockmap_test_row_seq(test, client);
 
 	/* Act: the server's unread bytes from 2^32 - 8 to 9 */
 	lock_sock(sockmap_test_sk(server));
@@ -331,10 +356,10 @@ static void sockmap_test_tcp_queue_edges(struct kunit *test)
 	copied_seq = stp->copied_seq;
 	WRITE_ONCE(stp->copied_seq, (u32)-8);
 	WRITE_ONCE(stp->rcv_nxt, (u32)-8 + len);
-	wrapped = sockmap_test_render(test, server);
+	sockmap_show_socket(wrapped_m, server);
 	/* ... and copied_seq 5 bytes past rcv_nxt */
 	WRITE_ONCE(stp->copied_seq, stp->rcv_nxt + 5);
-	ahead = sockmap_test_render(test, server);
+	sockmap_show_socket(ahead_m, server);
 	WRITE_ONCE(stp->rcv_nxt, rcv_nxt);
 	WRITE_ONCE(stp->copied_seq, copied_seq);
 	release_sock(sockmap_test_sk(server));
@@ -345,12 +370,15 @@ static void sockmap_test_tcp_queue_edges(struct kunit *test)
 	write_seq = ctp->write_seq;
 	WRITE_ONCE(ctp->snd_una, (u32)-8);
 	WRITE_ONCE(ctp->write_seq, (u32)-8 + len);
-	sent = sockmap_test_render(test, client);
+	sockmap_show_socket(sent_m, client);
 	WRITE_ONCE(ctp->snd_una, snd_una);
 	WRITE_ONCE(ctp->write_seq, write_seq);
 	release_sock(sockmap_test_sk(client));
 
 	/* Assert */
+	wrapped = sockmap_test_split(test, wrapped_m);
+	ahead = sockmap_test_split(test, ahead_m);
+	sent = sockmap_test_split(test, sent_m);
 	KUNIT_EXPECT_STREQ_MSG(test, wrapped->field[F_RXQ],
 			       sockmap_test_fmt(test, "%u", len),
 			       "RXQ, rcv_nxt 9 and copied_seq 2^32 - 8 (wrapped): %s",
@@ -683,6 +711,7 @@ static void sockmap_test_tcp_peer_states(struct kunit *test)
 static void sockmap_test_tcp_peer_syn_sent(struct kunit *test)
 {
 	struct sockmap_test_row *row, *other_row;
+	struct seq_file *m, *other_m;
 	struct sockaddr_storage ss;
 	struct file *client, *other;
 	struct socket *sock;
@@ -704,23 +733,27 @@ static void sockmap_test_tcp_peer_syn_sent(struct kunit *test)
 			     sockmap_test_port(test, client));
 	osk = sockmap_test_sk(other);
 	KUNIT_ASSERT_EQ(test, READ_ONCE(osk->sk_state), TCP_ESTABLISHED);
+	m = sockmap_test_row_seq(test, client);
+	other_m = sockmap_test_row_seq(test, other);
 
 	/*
 	 * Arrange: the client's SYN, which waits in the other's backlog.
 	 * connect() locks the client inside: another lock of the class.
 	 */
-	lock_sock_nested(osk, SINGLE_DEPTH_NESTING);
 	len = sockmap_test_addr(test, AF_INET, "127.0.0.1", port, &ss);
+	lock_sock_nested(osk, SINGLE_DEPTH_NESTING);
 	KUNIT_EXPECT_EQ(test, kernel_connect(sockmap_test_sock(client),
 					     (struct sockaddr_unsized *)&ss,
 					     len, O_NONBLOCK), -EINPROGRESS);
 
 	/* Act */
-	row = sockmap_test_render(test, client);
-	other_row = sockmap_test_render(test, other);
+	sockmap_show_socket(m, client);
+	sockmap_show_socket(other_m, other);
 	release_sock(osk);
 
 	/* Assert: each end in the hash, so each names the other */
+	row = sockmap_test_split(test, m);
+	other_row = sockmap_test_split(test, other_m);
 	EXPECT_FIELD(test, row, F_STATE, "SYN_SENT");
 	KUNIT_EXPECT_STREQ_MSG(test, row->field[F_PEER],
 			       sockmap_test_fmt(test, "%lu",
