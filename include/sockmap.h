@@ -177,6 +177,7 @@ int sockmap_iter_release(struct inode *inode, struct file *file);
 bool sockmap_iter_may_see(struct sockmap_reader *r, struct task_struct *task,
 			  int tid);
 #endif
+
 #if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST)
 /*
  * What one sockmap_take_sockets() call did with a task's fd table, from
