@@ -179,4 +179,24 @@ bool sockmap_iter_may_see(struct sockmap_reader *r, struct task_struct *task,
 			  int tid);
 #endif
 
+#if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST)
+/*
+ * What one sockmap_take_sockets() call did with a task's fd table, from
+ * slot @scan_fd on (in and out): @scan_done when no slot is left, and
+ * @len sockets taken, each a reference for the caller to fput().
+ */
+struct sockmap_take {
+	unsigned int scan_fd;
+	bool scan_done;
+	unsigned int len;
+	unsigned int fd[SOCKMAP_BATCH];
+	struct file *file[SOCKMAP_BATCH];
+};
+
+int sockmap_take_sockets_kunit(struct task_struct *task,
+			       struct sockmap_take *take);
+int sockmap_proc_lookup(const struct sockmap_reader *r, const char *name,
+			struct path *path);
+#endif
+
 #endif /* SOCKMAP_H */

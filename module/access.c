@@ -60,6 +60,31 @@
 
 #include "sockmap.h"
 
+/*
+ * sockmap_proc_lookup - walk @name from the root of @r's procfs instance,
+ * following the last link; on success, @path holds a reference to where
+ * the walk ended. In a kernel built with the KUnit suite it is a function
+ * the suite can stand in for, to make a walk end off nsfs as some kernels'
+ * do (see sockmap_procfs_allows()); elsewhere, vfs_path_lookup() itself.
+ */
+#if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST)
+int sockmap_proc_lookup(const struct sockmap_reader *r, const char *name,
+			struct path *path)
+{
+	SOCKMAP_STATIC_STUB_REDIRECT(sockmap_proc_lookup, r, name, path);
+	return vfs_path_lookup(r->proc_root.dentry, r->proc_root.mnt, name,
+			       LOOKUP_FOLLOW, path);
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_proc_lookup);
+#else
+static inline int sockmap_proc_lookup(const struct sockmap_reader *r,
+				      const char *name, struct path *path)
+{
+	return vfs_path_lookup(r->proc_root.dentry, r->proc_root.mnt, name,
+			       LOOKUP_FOLLOW, path);
+}
+#endif
+
 /* The longest path asked for: a tid of 10 digits. */
 #define SOCKMAP_ACCESS_PATH_MAX	sizeof("2147483647/fd/../ns/mnt")
 
@@ -91,8 +116,7 @@ static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 	int err;
 
 	snprintf(name, sizeof(name), "%d/fd/../ns/mnt", tid);
-	err = vfs_path_lookup(r->proc_root.dentry, r->proc_root.mnt, name,
-			      LOOKUP_FOLLOW, &ns);
+	err = sockmap_proc_lookup(r, name, &ns);
 	if (err)	/* gone, not for this reader, or no answer */
 		return sockmap_lookup_failed(r, err);
 	/*

@@ -459,7 +459,7 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
  * task->files from being released or replaced, and files->file_lock keeps
  * every file in the table alive (the table holds a reference to each), so
  * get_file() may take a reference to it. Each socket in the batch leaves
- * with one; sockmap_next_row() and sockmap_drop_sockets() drop them.
+ * with one; sockmap_seq_next() and sockmap_drop_sockets() drop them.
  * Other files are only looked at.
  */
 static void sockmap_take_sockets(struct sockmap_iter *it)
@@ -510,6 +510,49 @@ static void sockmap_drop_sockets(struct sockmap_iter *it)
 	while (it->pos < it->len)
 		fput(it->batch[it->pos++].file);
 }
+
+#if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST)
+/*
+ * sockmap_take_sockets_kunit - one sockmap_take_sockets() call on @task's
+ * fd table from slot @take->scan_fd, for the KUnit suite, which checks
+ * what a walk's output cannot show: how many slots one call looked at,
+ * and that each socket taken carries a reference of its own. The caller
+ * holds a reference to @task and no lock. The references to the files
+ * taken pass to the caller, in @take->file[0 .. @take->len): it must
+ * fput() each.
+ */
+int sockmap_take_sockets_kunit(struct task_struct *task,
+			       struct sockmap_take *take)
+{
+	struct sockmap_iter *it;
+	unsigned int i;
+
+	it = kzalloc(sizeof(*it), GFP_KERNEL);
+	if (!it)
+		return -ENOMEM;
+	/* As sockmap_seq_start() makes it: no room past SOCKMAP_BATCH. */
+	it->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*it->batch),
+				  GFP_KERNEL);
+	if (!it->batch) {
+		kfree(it);
+		return -ENOMEM;
+	}
+	it->task = task;
+	it->scan_fd = take->scan_fd;
+	sockmap_take_sockets(it);
+	take->scan_fd = it->scan_fd;
+	take->scan_done = it->scan_done;
+	take->len = min_t(unsigned int, it->len, SOCKMAP_BATCH);
+	for (i = 0; i < take->len; i++) {
+		take->fd[i] = it->batch[i].fd;
+		take->file[i] = it->batch[i].file;
+	}
+	kfree(it->batch);
+	kfree(it);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockmap_take_sockets_kunit);
+#endif
 
 /*
  * sockmap_drop_task - drop the batch and the reference to the task that
