@@ -325,8 +325,8 @@ static const char *sockmap_test_addr_field(struct kunit *test, char *buf,
 	while (q < limit && *q == (char)SOCKMAP_TEST_UNTOUCHED)
 		q++;
 	KUNIT_EXPECT_PTR_EQ_MSG(test, q, limit,
-				"a byte written %td bytes past the field's end: only a word store's %d may be",
-				q - end, SOCKMAP_TEST_STORE_PAST);
+				"byte %td past the field's end was written: a word store may write bytes 0 to %d past it, no further",
+				q - end, SOCKMAP_TEST_STORE_PAST - 1);
 	return sockmap_test_field(test, buf, end);
 }
 
