@@ -167,6 +167,40 @@ static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
 #endif
 
 /*
+ * MPTCP's connection-level byte counters: mptcp_diag_fill_info() fills a
+ * struct mptcp_info for getsockopt(MPTCP_INFO) and mptcp_diag, and is
+ * exported for the latter; its mptcpi_bytes_acked and mptcpi_bytes_received
+ * came with 6.4 (Debian's 6.1 lacks them, 5.10 the export). Kbuild looks
+ * for both; where either is missing, a row has no such numbers to show.
+ */
+#if defined(SOCKMAP_HAVE_EXPORT_MPTCP_DIAG_FILL_INFO) && \
+	defined(SOCKMAP_HAVE_MPTCPI_BYTES_ACKED) && IS_ENABLED(CONFIG_MPTCP)
+#include <linux/mptcp.h>
+#include <net/mptcp.h>
+#endif
+struct sock;
+#if defined(SOCKMAP_HAVE_EXPORT_MPTCP_DIAG_FILL_INFO) && \
+	defined(SOCKMAP_HAVE_MPTCPI_BYTES_ACKED) && IS_ENABLED(CONFIG_MPTCP)
+/* Whether @sk, an MPTCP socket, had its counters read into *@acked, *@received. */
+static inline bool sockmap_mptcp_bytes(struct sock *sk, u64 *acked,
+				       u64 *received)
+{
+	struct mptcp_info info;
+
+	mptcp_diag_fill_info((struct mptcp_sock *)sk, &info);
+	*acked = info.mptcpi_bytes_acked;
+	*received = info.mptcpi_bytes_received;
+	return true;
+}
+#else
+static inline bool sockmap_mptcp_bytes(struct sock *sk, u64 *acked,
+				       u64 *received)
+{
+	return false;
+}
+#endif
+
+/*
  * kernel_bind() and kernel_connect(), which only the KUnit suite calls, take
  * a struct sockaddr_unsized after 6.12 (7.2 and 7.3 do); before, a struct
  * sockaddr, which the name then stands for (Kbuild looks for the struct in

@@ -29,7 +29,7 @@ enum sockmap_column {
 	COL_PID, COL_COMM, COL_FD, COL_INODE, COL_SOCK, COL_NETNS, COL_FAMILY,
 	COL_TYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_CWND, COL_SSTHRESH, COL_SRTT, COL_RETRANS, COL_UID,
-	COL_PEER, COL_CGROUP, NR_COLUMNS
+	COL_PEER, COL_CGROUP, COL_TX_BYTES, COL_RX_BYTES, NR_COLUMNS
 };
 
 /*
@@ -61,6 +61,8 @@ static const struct {
 	[COL_UID]	= { "UID",	5 },
 	[COL_PEER]	= { "PEER",	9 },
 	[COL_CGROUP]	= { "CGROUP",	0 },
+	[COL_TX_BYTES]	= { "TX_BYTES",	8 },
+	[COL_RX_BYTES]	= { "RX_BYTES",	8 },
 };
 
 /*
@@ -124,7 +126,7 @@ static __always_inline char *col_close(char *p, char *start,
 {
 	if (p < start + sockmap_columns[col].width)
 		p = start + sockmap_columns[col].width;
-	*p++ = col == COL_CGROUP ? '\n' : ' ';
+	*p++ = col == NR_COLUMNS - 1 ? '\n' : ' ';
 	return p;
 }
 
@@ -262,6 +264,18 @@ char *sockmap_fmt_inet(char *p, struct sock *sk, unsigned long *peer_ino);
 /* module/tcp.c - RXQ and TXQ, and CWND .. RETRANS, of a TCP socket. */
 char *sockmap_fmt_tcp_queues(char *p, struct sock *sk, int state);
 char *sockmap_fmt_tcp_stats(char *p, struct sock *sk);
+
+/*
+ * module/socket.c - TX_BYTES and RX_BYTES of the socket behind @file,
+ * ending the row.
+ */
+char *sockmap_fmt_traffic(char *p, struct file *file);
+
+/* module/inet.c - TX_BYTES and RX_BYTES of INET and INET6. */
+char *sockmap_fmt_inet_bytes(char *p, struct sock *sk);
+
+/* module/tcp.c - TX_BYTES and RX_BYTES of a TCP socket. */
+char *sockmap_fmt_tcp_bytes(char *p, struct sock *sk);
 
 /* module/unix.c - STATE .. RETRANS of a UNIX socket; PEER in *@peer_ino. */
 char *sockmap_fmt_unix(char *p, struct sock *sk, unsigned long *peer_ino);

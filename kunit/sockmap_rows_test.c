@@ -1134,11 +1134,134 @@ static void sockmap_test_no_sock_row(struct kunit *test)
 		EXPECT_FIELD(test, row, f, "-");
 }
 
+/*
+ * Size of the known transfer of sockmap_test_tcp_bytes(): less than a
+ * send buffer holds at first, so that one blocking send returns before
+ * the receiver reads.
+ */
+#define SOCKMAP_TEST_TRANSFER	10000
+
+/* Send @len bytes of @buf on @file, all of them. */
+static void sockmap_test_send_all(struct kunit *test, struct file *file,
+				  char *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+
+	KUNIT_ASSERT_EQ(test, kernel_sendmsg(sockmap_test_sock(file), &msg,
+					     &iov, 1, len), (int)len);
+}
+
+/* Receive exactly @len bytes on @file into @buf. */
+static void sockmap_test_recv_all(struct kunit *test, struct file *file,
+				  char *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+
+	KUNIT_ASSERT_EQ(test, kernel_recvmsg(sockmap_test_sock(file), &msg,
+					     &iov, 1, len, MSG_WAITALL),
+			(int)len);
+}
+
+/*
+ * The row of socket inode @ino in @out, a whole read whose header names
+ * the columns, and field @name of it as a string in @buf.
+ */
+static void sockmap_test_walk_field(struct kunit *test, const char *out,
+				    unsigned long ino, const char *name,
+				    char *buf, size_t size)
+{
+	int ino_col = sockmap_test_header_column(test, out, "INODE");
+	int col = sockmap_test_header_column(test, out, name);
+	const char *line = strchr(out, '\n');
+
+	KUNIT_ASSERT_GE(test, col, 0);
+	while (line && *++line) {
+		if (sockmap_test_line_number(test, line, ino_col) == ino) {
+			KUNIT_ASSERT_TRUE(test,
+					  sockmap_test_line_field(line, col,
+								  buf, size));
+			return;
+		}
+		line = strchr(line, '\n');
+	}
+	KUNIT_FAIL(test, "no row of inode %lu", ino);
+	buf[0] = '\0';
+}
+
+/*
+ * Expect TX_BYTES and RX_BYTES of @file's row in @out to be what
+ * tcp_get_info() - which ss -ti prints - reads under the socket's lock,
+ * and to be @tx and @rx, what the test sent and received.
+ */
+static void sockmap_test_expect_bytes(struct kunit *test, const char *out,
+				      struct file *file, u64 tx, u64 rx)
+{
+	struct tcp_info info;
+	char field[24];
+
+	tcp_get_info(sockmap_test_sk(file), &info);
+	KUNIT_EXPECT_EQ(test, info.tcpi_bytes_acked, tx);
+	KUNIT_EXPECT_EQ(test, info.tcpi_bytes_received, rx);
+	sockmap_test_walk_field(test, out, sockmap_test_ino(file), "TX_BYTES",
+				field, sizeof(field));
+	KUNIT_EXPECT_STREQ(test, field, sockmap_test_fmt(test, "%llu", tx));
+	sockmap_test_walk_field(test, out, sockmap_test_ino(file), "RX_BYTES",
+				field, sizeof(field));
+	KUNIT_EXPECT_STREQ(test, field, sockmap_test_fmt(test, "%llu", rx));
+}
+
+/*
+ * TX_BYTES and RX_BYTES after a known transfer: the accepted end sends
+ * SOCKMAP_TEST_TRANSFER bytes and the client reads them all. The peer
+ * acknowledges sequence space, so the client's TX_BYTES counts its SYN,
+ * which the server's SYN-ACK acknowledged: 1 (the server's own SYN-ACK
+ * was acknowledged before its socket existed). A UDP socket counts
+ * nothing: "-".
+ */
+static void sockmap_test_tcp_bytes(struct kunit *test)
+{
+	char *out = sockmap_test_output_buf(test), field[24];
+	struct file *client, *server, *udp;
+	const struct tcp_sock *tp;
+	char *buf;
+
+	/* Arrange: a connection, a transfer, every byte acknowledged */
+	buf = kunit_kzalloc(test, SOCKMAP_TEST_TRANSFER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sockmap_test_tcp_pair(test, &client, &server);
+	sockmap_test_send_all(test, server, buf, SOCKMAP_TEST_TRANSFER);
+	sockmap_test_recv_all(test, client, buf, SOCKMAP_TEST_TRANSFER);
+	tp = tcp_sk(sockmap_test_sk(server));
+	KUNIT_ASSERT_TRUE(test, sockmap_test_wait(READ_ONCE(tp->snd_una) ==
+						  READ_ONCE(tp->write_seq)));
+	udp = sockmap_test_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	sockmap_test_install_fd(test, client);
+	sockmap_test_install_fd(test, server);
+	sockmap_test_install_fd(test, udp);
+
+	/* Act */
+	sockmap_test_read_all(test, sockmap_test_open_own_walk(test), 4096,
+			      out);
+
+	/* Assert */
+	sockmap_test_expect_bytes(test, out, server, SOCKMAP_TEST_TRANSFER, 0);
+	sockmap_test_expect_bytes(test, out, client, 1, SOCKMAP_TEST_TRANSFER);
+	sockmap_test_walk_field(test, out, sockmap_test_ino(udp), "TX_BYTES",
+				field, sizeof(field));
+	KUNIT_EXPECT_STREQ(test, field, "-");
+	sockmap_test_walk_field(test, out, sockmap_test_ino(udp), "RX_BYTES",
+				field, sizeof(field));
+	KUNIT_EXPECT_STREQ(test, field, "-");
+}
+
 static struct kunit_case sockmap_rows_cases[] = {
 	KUNIT_CASE_PARAM(sockmap_test_tcp_rows, sockmap_tcp_gen_params),
 	KUNIT_CASE(sockmap_test_tcp_queues),
 	KUNIT_CASE(sockmap_test_tcp_queue_edges),
 	KUNIT_CASE(sockmap_test_tcp_retrans),
+	KUNIT_CASE(sockmap_test_tcp_bytes),
 	KUNIT_CASE(sockmap_test_peer_refs),
 	KUNIT_CASE(sockmap_test_tcp_peer_closed),
 	KUNIT_CASE(sockmap_test_peer_refs_not_full),

@@ -22,6 +22,11 @@ static bool sockmap_is_tcp(const struct sock *sk)
 	return sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
 }
 
+static bool sockmap_is_mptcp(const struct sock *sk)
+{
+	return sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_MPTCP;
+}
+
 static bool sockmap_is_udp(const struct sock *sk)
 {
 	return sk->sk_type == SOCK_DGRAM &&
@@ -83,3 +88,22 @@ char *sockmap_fmt_inet(char *p, struct sock *sk, unsigned long *peer_ino)
 	return col_none(p, COL_CWND, COL_RETRANS);
 }
 
+/*
+ * TX_BYTES and RX_BYTES of an INET/INET6 socket: TCP's own; an MPTCP
+ * socket's for the whole connection, over all its subflows, where the
+ * kernel counts them (sockmap_compat.h); "-" for every other protocol,
+ * which counts no such thing.
+ */
+char *sockmap_fmt_inet_bytes(char *p, struct sock *sk)
+{
+	u64 acked, received;
+
+	if (sockmap_is_tcp(sk))
+		return sockmap_fmt_tcp_bytes(p, sk);
+	if (sockmap_is_mptcp(sk) &&
+	    sockmap_mptcp_bytes(sk, &acked, &received)) {
+		p = col_ull(p, COL_TX_BYTES, acked);
+		return col_ull(p, COL_RX_BYTES, received);
+	}
+	return col_none(p, COL_TX_BYTES, COL_RX_BYTES);
+}

@@ -70,9 +70,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockmap_show_socket);
 
 /*
  * sockmap_show_row - a whole row: the task's PID and escaped COMM, the FD,
- * the socket behind it (its SOCK as @kptr says), and the task's escaped
- * CGROUP path (@cgroup_len bytes, already escaped). The caller holds a
- * reference to @file.
+ * the socket behind it (its SOCK as @kptr says), the task's escaped
+ * CGROUP path (@cgroup_len bytes, already escaped), and the socket's
+ * byte counters. The caller holds a reference to @file.
  */
 void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 		      unsigned int fd, struct file *file, const char *cgroup,
@@ -88,6 +88,7 @@ void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 	p = sockmap_fmt_socket(m, p, file, kptr);
 	memcpy(p, cgroup, cgroup_len);
 	p += cgroup_len;
-	*p++ = '\n';
+	*p++ = ' ';
+	p = sockmap_fmt_traffic(p, file);
 	sockmap_row_end(m, start, p);
 }

@@ -120,3 +120,20 @@ char *sockmap_fmt_socket(struct seq_file *m, char *p, struct file *file,
 	p = col_ull(p, COL_UID, sockmap_reader_uid(m, file_inode(file)->i_uid));
 	return col_ino(p, COL_PEER, peer_ino);
 }
+
+/*
+ * sockmap_fmt_traffic - TX_BYTES and RX_BYTES of the socket behind @file,
+ * the last columns of a row, at @p; returns the end, after the newline.
+ * The caller holds a reference to @file. MPTCP's counters are read under
+ * the socket's lock (mptcp_diag_fill_info()), which may sleep: nothing
+ * here is called under a spinlock.
+ */
+char *sockmap_fmt_traffic(char *p, struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+
+	if (sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6))
+		return sockmap_fmt_inet_bytes(p, sk);
+	return col_none(p, COL_TX_BYTES, COL_RX_BYTES);
+}

@@ -50,3 +50,19 @@ char *sockmap_fmt_tcp_stats(char *p, struct sock *sk)
 	return col_ull(p, COL_RETRANS, READ_ONCE(tp->total_retrans));
 }
 
+/*
+ * TX_BYTES and RX_BYTES: bytes the peer has acknowledged and bytes
+ * received in sequence (RFC 4898's HCThruOctetsAcked and
+ * HCThruOctetsReceived), as tcp_get_info() reports them and ss -ti shows
+ * them as bytes_acked and bytes_received. tcp_get_info() reads them under
+ * the socket's lock; like /proc/net/tcp, a row does not take it. On a
+ * 64-bit kernel a READ_ONCE() of a u64 is one load, so a value is never
+ * torn, only a moment older or newer than the rest of the row.
+ */
+char *sockmap_fmt_tcp_bytes(char *p, struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	p = col_ull(p, COL_TX_BYTES, READ_ONCE(tp->bytes_acked));
+	return col_ull(p, COL_RX_BYTES, READ_ONCE(tp->bytes_received));
+}

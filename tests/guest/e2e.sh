@@ -61,7 +61,7 @@ E2E=${e2e_dir:-/e2e}
 # ---------------------------------------------------------------------------
 
 TIMES=
-CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss unix-vs-procnet-ss
+CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss tcp-bytes-known-transfer unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs small-reads names-escaped stale-peer packet-vanished
 open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
@@ -146,6 +146,7 @@ main() {
 	check tcp-vs-procnet check_inet TCP
 	check udp-vs-procnet check_inet UDP
 	check tcp-vs-ss check_tcp_ss
+	check tcp-bytes-known-transfer check_bytes
 	check unix-vs-procnet-ss check_unix
 	check other-vs-procnet check_other
 	check netns-inode check_netns

@@ -46,6 +46,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <linux/sockios.h>
 
 /* Fixed ports, so that a person reading /proc/sockmap can find them. */
 #define PORT_V4		22222	/* the documents' echo server */
@@ -54,10 +55,13 @@
 #define PORT_V6		23333
 #define PORT_DUAL	24444	/* [::] listener reached over IPv4: v4-mapped */
 #define PORT_FULL	25555	/* receiver never reads: RXQ>0 and TXQ>0 */
+#define PORT_COUNTED	25556	/* a known transfer: TX_BYTES, RX_BYTES */
+#define PORT_MPTCP	25557	/* the same over MPTCP, where the kernel has it */
 #define PORT_UDP4	26666
 #define PORT_UDP6	26667
 #define PORT_UDP6_PEER	26668
 #define PORT_THREAD	27777
+#define ZOO_TRANSFER	100000	/* what it moves (ZOO_TRANSFER in e2e/lib.sh) */
 #define ETHERTYPE_ZOO	0x88b5	/* IEEE local experimental: nothing sends it */
 
 #define PATH_SPACE	"/tmp/zoo sock"
@@ -375,6 +379,78 @@ static void full_pair(void)
 	usleep(200 * 1000);
 }
 
+/*
+ * A connection of @protocol (TCP or MPTCP) on @port that has moved a known
+ * number of bytes: the accepted end sends ZOO_TRANSFER, the client reads
+ * them all, and the sender waits until the last is acknowledged
+ * (SIOCOUTQ, the bytes not yet acknowledged, is 0; a kernel whose MPTCP
+ * lacks that ioctl gets a moment instead). Then both are idle: TX_BYTES of
+ * the sender and RX_BYTES of the client are exactly ZOO_TRANSFER. Both
+ * ends are non-blocking, so that neither waits for the other in one
+ * thread.
+ */
+static void counted_pair(int protocol, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int listener, client, server, tries, unacked = 0;
+	size_t sent = 0, received = 0;
+	char buf[8192];
+	ssize_t n;
+
+	memset(buf, 'c', sizeof(buf));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listener = xsocket(AF_INET, SOCK_STREAM, protocol);
+	if (bind(listener, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		die("bind");
+	if (listen(listener, 1) < 0)
+		die("listen");
+	client = xsocket(AF_INET, SOCK_STREAM, protocol);
+	if (connect(client, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		die("connect");
+	server = xaccept(listener);
+	fcntl(client, F_SETFL, O_NONBLOCK);
+	fcntl(server, F_SETFL, O_NONBLOCK);
+	while (received < ZOO_TRANSFER) {
+		size_t want = ZOO_TRANSFER - sent;
+
+		if (want > sizeof(buf))
+			want = sizeof(buf);
+		n = want ? send(server, buf, want, 0) : 0;
+		if (n > 0)
+			sent += n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			die("send");
+		n = recv(client, buf, sizeof(buf), 0);
+		if (n > 0)
+			received += n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			die("recv");
+	}
+	for (tries = 0; tries < 500; tries++) {
+		if (ioctl(server, SIOCOUTQ, &unacked) < 0) {
+			usleep(300 * 1000);
+			return;
+		}
+		if (!unacked)
+			return;
+		usleep(10 * 1000);
+	}
+	fprintf(stderr, "sockzoo: %d bytes still unacknowledged\n", unacked);
+	exit(1);
+}
+
+/* The counted pair over MPTCP, on a kernel that has MPTCP enabled. */
+static void mptcp_counted_pair(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+
+	if (fd < 0)
+		return;
+	close(fd);
+	counted_pair(IPPROTO_MPTCP, PORT_MPTCP);
+}
+
 static void inet_sockets(void)
 {
 	int listener, udp4, client;
@@ -394,6 +470,8 @@ static void inet_sockets(void)
 	xaccept(listener);
 
 	full_pair();
+	counted_pair(IPPROTO_TCP, PORT_COUNTED);
+	mptcp_counted_pair();
 
 	/* UDP: one unconnected with a datagram waiting, and connected ones. */
 	udp4 = udp_socket("127.0.0.1", PORT_UDP4);

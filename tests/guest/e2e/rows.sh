@@ -122,8 +122,10 @@ check_inet() {
 	}' proto="$1" "$W/procnet" "$W/ss" "$W/rows"
 }
 
-# SRTT_US and RETRANS against ss -ti (rtt:SRTT/RTTVAR in ms, with %g's
-# six digits; retrans:NOW/TOTAL, absent when both are 0).
+# SRTT_US, RETRANS, TX_BYTES and RX_BYTES against ss -ti (rtt:SRTT/RTTVAR
+# in ms, with %g's six digits; retrans:NOW/TOTAL, absent when both are 0;
+# bytes_acked:N and bytes_received:N, absent when 0). The zoo's
+# connections are idle when both are read.
 check_tcp_ss() {
 	awkl '
 	FILENAME ~ /ss$/ {
@@ -134,6 +136,7 @@ check_tcp_ss() {
 					ino = substr($i, 5)
 			if (ino != "") {
 				rtt[ino] = 0; retrans[ino] = 0
+				acked[ino] = 0; received[ino] = 0
 			}
 			next
 		}
@@ -148,6 +151,10 @@ check_tcp_ss() {
 				split(substr($i, 9), v, "/")
 				retrans[ino] = v[2]
 			}
+			if ($i ~ /^bytes_acked:/)
+				acked[ino] = substr($i, 13)
+			if ($i ~ /^bytes_received:/)
+				received[ino] = substr($i, 16)
 		}
 		next
 	}
@@ -162,12 +169,59 @@ check_tcp_ss() {
 		if ($SRTT_US !~ /^[0-9]+$/ || d > 1 || d < -1)
 			printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $SRTT_US, rtt[ino]
 		differ(what " RETRANS", $RETRANS, retrans[ino])
+		differ(what " TX_BYTES (ss bytes_acked)", $TX_BYTES, acked[ino])
+		differ(what " RX_BYTES (ss bytes_received)", $RX_BYTES, received[ino])
 		n++
 	}
 	END {
 		if (!n)
 			print "no TCP rows at all"
 	}' "$W/ss" "$W/rows"
+}
+
+# TX_BYTES and RX_BYTES against what the zoo knows it moved: its counted
+# pairs (in the initial network namespace only), TCP on port 25556 and
+# MPTCP on 25557, each sent ZOO_TRANSFER bytes from the accepted end, the
+# client read them all, every byte was acknowledged, and both are idle
+# since. MPTCP counts them from 6.4 on (mptcp_info's bytes_acked and
+# bytes_received); before, its rows say "-". Every protocol but TCP and
+# MPTCP counts nothing: "-".
+check_bytes() {
+	mptcp=0
+	[ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ] && mptcp=1
+	awkl '
+	FNR == 1 { next }
+	$PROTO != "TCP" && $PROTO != "MPTCP" {
+		differ("inode " $INODE " (" $PROTO ") TX_BYTES RX_BYTES", $TX_BYTES " " $RX_BYTES, "- -")
+		next
+	}
+	$STATE != "ESTABLISHED" { next }
+	$PROTO == "TCP" && $LOCAL == "127.0.0.1:25556" {
+		differ("the TCP pair'"'"'s sender TX_BYTES", $TX_BYTES, n); tcp_tx++
+	}
+	$PROTO == "TCP" && $REMOTE == "127.0.0.1:25556" {
+		differ("the TCP pair'"'"'s receiver RX_BYTES", $RX_BYTES, n); tcp_rx++
+	}
+	$PROTO == "MPTCP" && $LOCAL == "127.0.0.1:25557" {
+		differ("the MPTCP pair'"'"'s sender TX_BYTES", $TX_BYTES, mn); mp_tx++
+	}
+	$PROTO == "MPTCP" && $REMOTE == "127.0.0.1:25557" {
+		differ("the MPTCP pair'"'"'s receiver RX_BYTES", $RX_BYTES, mn); mp_rx++
+	}
+	END {
+		if (tcp_tx != 1 || tcp_rx != 1)
+			print "the TCP pair: " tcp_tx + 0 " sender and " tcp_rx + 0 " receiver rows, not 1 and 1"
+		if (mptcp && (mp_tx != 1 || mp_rx != 1))
+			print "the MPTCP pair: " mp_tx + 0 " sender and " mp_rx + 0 " receiver rows, not 1 and 1"
+	}' n="$ZOO_TRANSFER" mn="$(mptcp_counts && echo "$ZOO_TRANSFER" || echo -)" \
+		mptcp=$mptcp "$W/rows"
+}
+
+# mptcp_counts - whether this kernel counts MPTCP's bytes: 6.4 and later.
+mptcp_counts() {
+	# shellcheck disable=SC2046 # split into version numbers on purpose
+	set -- $(uname -r | tr '.-' '  ')
+	[ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 4 ]; }
 }
 
 # UNIX rows: LOCAL and TYPE against /proc/net/unix; STATE, queues, PEER
@@ -356,6 +410,13 @@ check_can_fail() {
 	\$PROTO == "UDP" && \$FAMILY == "INET6"|REMOTE|[::2]:0|check_inet_udp
 	\$PROTO == "TCP" && \$SRTT_US > 0|SRTT_US|999999|check_tcp_ss
 	\$PROTO == "TCP" && \$STATE == "ESTABLISHED"|RETRANS|3|check_tcp_ss
+	\$PROTO == "TCP" && \$TX_BYTES > 1|TX_BYTES|1|check_tcp_ss
+	\$PROTO == "TCP" && \$RX_BYTES > 0|RX_BYTES|0|check_tcp_ss
+	\$PROTO == "TCP" && \$STATE == "LISTEN"|RX_BYTES|7|check_tcp_ss
+	\$PROTO == "UDP"|TX_BYTES|0|check_bytes
+	\$LOCAL == "127.0.0.1:25556" && \$STATE == "ESTABLISHED"|TX_BYTES|99999|check_bytes
+	\$REMOTE == "127.0.0.1:25556"|RX_BYTES|100001|check_bytes
+	\$PROTO == "MPTCP" && \$REMOTE == "127.0.0.1:25557"|RX_BYTES|7|check_bytes
 	\$FAMILY == "UNIX" && \$PEER != "-"|PEER|1|check_unix
 	\$FAMILY == "UNIX" && \$LOCAL ~ /040/|LOCAL|/tmp/zoo_sock|check_unix
 	\$FAMILY == "UNIX" && \$REMOTE ~ /040/|REMOTE|-|check_unix
