@@ -22,6 +22,8 @@
 #                        make lab-check LAB=N checks it, make lab-reset
 #                        LAB=N FORCE=1 starts it over, make labs lists them
 #   make W=1 / C=2       extra warnings / sparse, as for any kernel build
+#   make exporter        exporter/sockmap-exporter, /proc/sockmap for Prometheus
+#                        (docs/exporter.md); scripts/exporter tests it
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -78,5 +80,8 @@ lab-reset:
 labs:
 	scripts/lab list
 
+exporter:
+	$(MAKE) -C exporter
+
 .PHONY: all modules clean install deb demo check fresh kunit e2e stress bench style \
-	lab lab-check lab-reset labs
+	lab lab-check lab-reset labs exporter

@@ -19,7 +19,7 @@
 # Needs $SOCKMAP_TOP (scripts/lib/common.sh).
 
 # The files whose text a reader of the repository reads.
-DOCS_TREE="README.md docs module include kunit scripts tests labs bench"
+DOCS_TREE="README.md docs module include kunit scripts tests labs bench exporter"
 
 # "issue N", "change N", "task N", "stop N" (plural, "#N" too), but not a
 # number with a unit, as in "each task 148 ms".

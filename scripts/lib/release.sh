@@ -402,34 +402,47 @@ kernel_make() {
 	return "$rc"
 }
 
-# What the Debian package holds (scripts/deb), and what building it reads.
-DKMS_DEB_SOURCES="Kbuild Kconfig Makefile dkms.conf module include debian"
+# What the Debian packages hold (scripts/deb), and what building them reads.
+DKMS_DEB_SOURCES="Kbuild Kconfig Makefile dkms.conf module include debian exporter docs/exporter.md"
 
 # dkms_deb - sockmap-dkms_VERSION_all.deb of the checkout, built once per
 # content by scripts/deb in a bookworm root (so that its Build-Depends are
 # proven, not taken from the host). Prints its path.
 dkms_deb() {
+	ls "$(sockmap_debs)"/sockmap-dkms_*_all.deb
+}
+
+# exporter_deb - sockmap-exporter_VERSION_ARCH.deb, from the same build.
+exporter_deb() {
+	ls "$(sockmap_debs)"/sockmap-exporter_*.deb
+}
+
+# sockmap_debs - the directory that holds both packages of the checkout,
+# built if needed.
+sockmap_debs() {
 	local key dir
 	# shellcheck disable=SC2086 # a list of names without spaces
 	key=$(cd "$SOCKMAP_TOP" && find $DKMS_DEB_SOURCES scripts/deb \
 		scripts/lib/common.sh -type f ! -name '*.o' ! -name '*.ko' \
-		! -name '*.cmd' ! -name '*.mod' ! -name '*.mod.c' -print0 |
+		! -name '*.cmd' ! -name '*.mod' ! -name '*.mod.c' \
+		! -path exporter/sockmap-exporter -print0 |
 		sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 	dir=$SOCKMAP_CACHE/deb/$key
-	if ! ls "$dir"/sockmap-dkms_*_all.deb >/dev/null 2>&1; then
+	if ! ls "$dir"/sockmap-exporter_*.deb >/dev/null 2>&1; then
 		with_lock "deb-$key" dkms_deb_build "$dir" || exit 1
 	fi
-	ls "$dir"/sockmap-dkms_*_all.deb
+	echo "$dir"
 }
 
 dkms_deb_build() {
 	local dir=$1 root tmp
-	ls "$dir"/sockmap-dkms_*_all.deb >/dev/null 2>&1 && return 0
+	ls "$dir"/sockmap-exporter_*.deb >/dev/null 2>&1 && return 0
 	root=$(release_root bookworm) || exit 1
 	tmp=$(mktemp -d "$root/root/sockmap-deb.XXXXXX") || exit 1
 	# shellcheck disable=SC2086 # a list of names without spaces
 	tar -C "$SOCKMAP_TOP" --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.cmd' --exclude='*.mod' --exclude='*.mod.c' -cf - \
+		--exclude='*.cmd' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude=exporter/sockmap-exporter -cf - \
 		$DKMS_DEB_SOURCES scripts/deb scripts/lib/common.sh |
 		tar -C "$tmp" -xf -
 	if ! release_run "$root" "/root/${tmp##*/}/scripts/deb" \
@@ -439,7 +452,8 @@ dkms_deb_build() {
 		die "scripts/deb failed in the bookworm root"
 	fi
 	mkdir -p "$dir.tmp"
-	mv "$tmp"/out/sockmap-dkms_*_all.deb "$dir.tmp/"
+	mv "$tmp"/out/sockmap-dkms_*_all.deb "$tmp"/out/sockmap-exporter_*.deb \
+		"$dir.tmp/"
 	rm -rf "$tmp" "$tmp.log" "$dir"
 	mv "$dir.tmp" "$dir"
 }
