@@ -48,7 +48,10 @@
 #	  "@@NAME-begin@@" and "@@NAME-end@@" lines, without kernel messages.
 #
 # Knobs (environment): VM_MEM (2G), VM_SMP (2), VM_CONSOLE=1 to also show
-# the guest console on the terminal (stderr), VM_QEMU_EXTRA (more QEMU args).
+# the guest console on the terminal (stderr), VM_QEMU_EXTRA (more QEMU args),
+# VM_NIC (QEMU's -nic; default none: no network but lo; scripts/fleet gives
+# a user network with forwarded ports), VM_EXTRA_MODULES (more modules for
+# /init to load after the diag modules, e.g. virtio_net).
 
 # shellcheck source=scripts/lib/chroot.sh
 . "$SOCKMAP_TOP/scripts/lib/chroot.sh"
@@ -186,7 +189,9 @@ vm_build_workloads() {
 # to OUT holding busybox, ss, lsof, ip, the diag modules (and veth) of the
 # kernel in KROOT, KO as /sockmap.ko (KO "-": none), the workloads, /init
 # and PAYLOAD as /payload. Each FILE:DEST copies one more host file (or
-# directory) to DEST.
+# directory) to DEST. Last, the function named by VM_INITRAMFS_HOOK, if
+# any, is called with the initramfs's directory to add more (e.g.
+# vm_add_root_binary).
 vm_initramfs() {
 	local out=$1 kroot=$2 ko=$3 payload=$4 root spec
 	shift 4
@@ -214,6 +219,7 @@ vm_initramfs() {
 		mkdir -p "$root/$(dirname "${spec#*:}")"
 		cp -a "${spec%%:*}" "$root/${spec#*:}"
 	done
+	[ -z "${VM_INITRAMFS_HOOK:-}" ] || "$VM_INITRAMFS_HOOK" "$root"
 
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 	rm -rf "$root"
@@ -243,15 +249,35 @@ vm_add_binary() {
 	done
 }
 
-# vm_add_diag_modules ROOT KROOT - the sock_diag modules of that kernel and
-# what they depend on (modinfo's depends: field, the data depmod writes to
-# modules.dep), decompressed on the host so busybox insmod can load them.
-# /lib/modules/diag/order lists them in load order, dependencies first.
+# vm_add_root_binary ROOT RELROOT PATH - copy the program PATH of a
+# release's root (release_root) to the same path in ROOT, with the shared
+# libraries that root's ldd names, taken from that root too. A library
+# already in ROOT is kept: the host's copy, which the host's programs
+# (ss, ip) were linked against; the roots and the host are the same
+# Debian release, so it is the same library.
+vm_add_root_binary() {
+	local root=$1 relroot=$2 bin=$3 lib
+	[ -x "$relroot$bin" ] || die "missing program $bin in $relroot"
+	for lib in $(chroot "$relroot" ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$relroot$lib" "$root$lib"
+	done
+	mkdir -p "$root$(dirname "$bin")"
+	rm -f "$root$bin"
+	cp -L "$relroot$bin" "$root$bin"
+}
+
+# vm_add_diag_modules ROOT KROOT - the sock_diag modules of that kernel
+# (and $VM_EXTRA_MODULES) and what they depend on (modinfo's depends:
+# field, the data depmod writes to modules.dep), decompressed on the host
+# so busybox insmod can load them. /lib/modules/diag/order lists them in
+# load order, dependencies first.
 vm_add_diag_modules() {
 	local root=$1 kroot=$2 dir=$1/lib/modules/diag mod
 	mkdir -p "$dir"
 	: >"$dir/order"
-	for mod in $VM_DIAG_MODULES; do
+	for mod in $VM_DIAG_MODULES ${VM_EXTRA_MODULES:-}; do
 		vm_add_module "$dir" "$kroot" "$mod"
 	done
 }
@@ -305,7 +331,9 @@ vm_died_before_init() {
 		grep -qE "$VM_BAD_PATTERNS" "$1"
 }
 
-# vm_boot - one boot, as vm_run describes.
+# vm_boot - one boot, as vm_run describes. The console reaches LOG line by
+# line (stdbuf), not in tr's 4 KiB blocks: a caller may read LOG while the
+# guest runs (scripts/fleet answers the guest).
 vm_boot() {
 	local initrd=$1 kernel=$2 logf=$3 limit=$4 rc=0 start=$SECONDS
 	shift 4
@@ -314,10 +342,10 @@ vm_boot() {
 	# shellcheck disable=SC2086 # VM_QEMU_EXTRA is a list of words
 	timeout -k 5 "$limit" qemu-system-x86_64 -accel tcg \
 		-smp "${VM_SMP:-2}" -m "${VM_MEM:-2G}" \
-		-nographic -monitor none -serial stdio -nic none -no-reboot \
+		-nographic -monitor none -serial stdio -nic "${VM_NIC:-none}" -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 		${VM_QEMU_EXTRA:-} </dev/null 2>&1 |
-		tr -d '\r' | vm_console_sink "$logf" || rc=$?
+		stdbuf -oL tr -d '\r' | vm_console_sink "$logf" || rc=$?
 	if [ "$rc" -eq 124 ]; then
 		log "QEMU timed out after ${limit}s"
 	else
