@@ -71,8 +71,11 @@ release_packages() {
 	# unpack what apt downloads.
 	echo binutils gcc libc6-dev make perl sparse xz-utils zstd
 	case $1 in
-	# scripts/deb builds the sockmap-dkms package here.
-	bookworm) echo build-essential debhelper dh-dkms dpkg-dev ;;
+	# scripts/deb builds the sockmap-dkms package here; scripts/fleet
+	# runs Debian's node exporter in its guest and Debian's Prometheus
+	# (and promtool) on the host, both taken from this root.
+	bookworm) echo build-essential debhelper dh-dkms dpkg-dev \
+		prometheus prometheus-node-exporter ;;
 	# The newest source (trixie-backports or unstable): KUnit's UML
 	# kernel and the stress test's debug kernels are built here.
 	trixie | sid) echo bc bison cpio flex libelf-dev libssl-dev python3 ;;
