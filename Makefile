@@ -59,6 +59,9 @@ kunit:
 e2e:
 	scripts/e2e
 
+fleet:
+	scripts/fleet
+
 stress:
 	scripts/stress
 
@@ -83,5 +86,5 @@ labs:
 exporter:
 	$(MAKE) -C exporter
 
-.PHONY: all modules clean install deb demo check fresh kunit e2e stress bench style \
+.PHONY: all modules clean install deb demo check fresh kunit e2e fleet stress bench style \
 	lab lab-check lab-reset labs exporter
