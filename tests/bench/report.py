@@ -278,12 +278,14 @@ def ablation_table(ablate, sizes, med):
            "one part taken out (`tests/bench/ablate/NAME.patch`, not correct modules, "
            "timed only), in the same rounds as the tools above.",
            "",
-           "| module | what it leaves out | median ms | sockmap − it (ms) | it / floor |",
-           "|---|---|---:|---:|---:|",
-           f"| sockmap | nothing | {ms(full)} | - | {of_floor(full)} |"]
+           "| module | what it leaves out | median ms | sockmap − it (ms) | sockmap / it "
+           "| it / floor |",
+           "|---|---|---:|---:|---:|---:|",
+           f"| sockmap | nothing | {ms(full)} | - | - | {of_floor(full)} |"]
     for a in names:
         v = med[n, f"ablate-{a}"]
-        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | {of_floor(v)} |")
+        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | "
+                   f"{full / v:.3f}× | {of_floor(v)} |")
     out.append("")
     return out
 
