@@ -35,6 +35,7 @@ TOOLS = [
     ("ss", "ss -tuxanp"),
     ("lsof", "lsof -nP -i -U"),
     ("lsfd", "lsfd -Q TYPE=~\"^(TCP|UDP|UNIX)\""),
+    ("exporter", "sockmap-exporter --output /tmp/x.prom (read + metrics)"),
 ]
 LABEL = dict(TOOLS)
 # The peers whose time is compared with sockmap's, in table order.
@@ -67,8 +68,8 @@ def markers(run):
 
 
 def parse(path):
-    info, rows, times, mem, checks = {}, {}, defaultdict(dict), {}, {}
-    stopped = {}
+    info, rows, times, mem, checks = {}, {}, defaultdict(dict), {}, defaultdict(list)
+    stopped, cpu = {}, defaultdict(dict)
     info["ablate"] = {}
     with open(path) as f:
         for line in f:
@@ -79,6 +80,8 @@ def parse(path):
                 rows[Size(w[1]), w[2]] = (int(w[3]), int(w[4]))
             elif len(w) >= 5 and w[0] == "time" and w[3] == "us":
                 times[Size(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
+            elif len(w) >= 5 and w[0] == "cpu" and w[3] == "us":
+                cpu[Size(w[1])].setdefault(w[2], []).extend(int(t) for t in w[4:])
             elif len(w) == 4 and w[0] == "stopped":
                 stopped[Size(w[1]), w[2]] = int(w[3])
             elif len(w) >= 3 and w[0] == "mem":
@@ -86,9 +89,10 @@ def parse(path):
             elif len(w) >= 2 and w[0] == "ablate":
                 info["ablate"][w[1]] = " ".join(w[2:])
             elif len(w) >= 2 and w[0] == "check":
-                checks[Size(w[1])] = " ".join(w[2:])
+                checks[Size(w[1])].append(" ".join(w[2:]))
     for n, _ in stopped:
         times.setdefault(n, {})
+    info["cpu"] = cpu
     return info, rows, times, mem, checks, stopped
 
 
@@ -190,12 +194,15 @@ def report(info, rows, times, mem, checks, stopped):
                    if (n, t) in rows) for n in sizes) + ".")
     out.append("")
     if checks:
-        out.append("Row check before timing (the farm's socket fds in /proc/PID/fd against its "
-                   "rows in /proc/sockmap): " + "; ".join(
-                       f"N={n.label()}: {c}" for n, c in sorted(
+        out.append("Checks before timing (the farm's socket fds in /proc/PID/fd against its "
+                   "rows in /proc/sockmap; the exporter's sockmap_up, sockmap_rows and the "
+                   "sum of its sockmap_sockets against the rows and the distinct inodes of "
+                   "the table): " + "; ".join(
+                       f"N={n.label()}: {' '.join(c)}" for n, c in sorted(
                            checks.items(), key=lambda c: c[0].key())) + ".")
         out.append("")
 
+    out.extend(exporter_table(info["cpu"], sizes, times, rows, stopped))
     out.extend(ablation_table(info["ablate"], sizes, med))
     out.extend(revision_table(info["ablate"], sizes, med))
 
@@ -217,6 +224,44 @@ def report(info, rows, times, mem, checks, stopped):
     return sizes, med, "\n".join(out)
 
 
+def exporter_table(cpu, sizes, times, rows, stopped):
+    """The exporter's own cost: its run against sockmap's read, same rounds.
+
+    Round k's run of each tool is its k-th line at that N: both are timed in
+    every round, so the exporter's CPU beyond the read is taken round by
+    round (its CPU minus cat's in the same round), then the median.
+    """
+    ns = [n for n in sizes if "exporter" in times[n] and "sockmap" in times[n]
+          and (n, "exporter") not in stopped]
+    if not ns:
+        return []
+    med = statistics.median
+    out = ["The exporter's cost (`sockmap-exporter --input /proc/sockmap --output "
+           "/tmp/x.prom`, static, in the same rounds as `cat /proc/sockmap`): wall "
+           "time, and CPU time (user + system of its own process, from `wait4()`). "
+           "Both read the same table through the same kernel code, so the exporter's "
+           "CPU minus cat's in the same round is what parsing, counting and writing "
+           "the metrics cost (median of the rounds' differences).",
+           "",
+           "| N | exporter wall ms | exporter CPU ms | `cat /proc/sockmap` wall ms | "
+           "its CPU ms | exporter / cat (wall) | exporter CPU − cat CPU (ms) | "
+           "µs per row beyond the read |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in ns:
+        ew, sw = med(times[n]["exporter"]), med(times[n]["sockmap"])
+        ec, sc = cpu.get(n, {}).get("exporter"), cpu.get(n, {}).get("sockmap")
+        r = rows.get((n, "sockmap"), (1, 0))[0] - 1
+        if ec and sc and len(ec) == len(sc):
+            d = med([a - b for a, b in zip(ec, sc)])
+            cells = [ms(ew), ms(med(ec)), ms(sw), ms(med(sc)), f"{ew / sw:.2f}×",
+                     f"{d / 1000:.1f}", f"{d / r:.2f}" if r > 0 else "-"]
+        else:
+            cells = [ms(ew), "-", ms(sw), "-", f"{ew / sw:.2f}×", "-", "-"]
+        out.append(f"| {n.label()} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
 def ablation_table(ablate, sizes, med):
     """What each part of a row costs: the real module against the ablations."""
     n = sizes[-1]
@@ -233,12 +278,14 @@ def ablation_table(ablate, sizes, med):
            "one part taken out (`tests/bench/ablate/NAME.patch`, not correct modules, "
            "timed only), in the same rounds as the tools above.",
            "",
-           "| module | what it leaves out | median ms | sockmap − it (ms) | it / floor |",
-           "|---|---|---:|---:|---:|",
-           f"| sockmap | nothing | {ms(full)} | - | {of_floor(full)} |"]
+           "| module | what it leaves out | median ms | sockmap − it (ms) | sockmap / it "
+           "| it / floor |",
+           "|---|---|---:|---:|---:|---:|",
+           f"| sockmap | nothing | {ms(full)} | - | - | {of_floor(full)} |"]
     for a in names:
         v = med[n, f"ablate-{a}"]
-        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | {of_floor(v)} |")
+        out.append(f"| {a} | {ablate[a]} | {ms(v)} | {(full - v) / 1000:.0f} | "
+                   f"{full / v:.3f}× | {of_floor(v)} |")
     out.append("")
     return out
 

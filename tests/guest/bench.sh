@@ -6,9 +6,14 @@
 # between "@@bench-begin@@" and "@@bench-end@@":
 #
 #	info KEY VALUE...		the guest: kernel, CPUs, memory, ...
-#	rows N TOOL LINES BYTES		what one run of TOOL printed
+#	rows N TOOL LINES BYTES		what one run of TOOL printed (the
+#					exporter: the .prom file it wrote)
 #	time N TOOL us T		wall time of one run (µs); "exec" is
 #					`true`, the cost of fork+exec alone
+#	cpu N TOOL us C			CPU time of that run (µs, user + system
+#					of the command's own process)
+#	check N ...			what was checked before timing: the farm's
+#					rows, and the exporter's metrics
 #	stopped N TOOL SECS		TOOL ran longer than SECS and was
 #					killed; it is not run again at this N
 #	mem N memprobe ...		/bench/memprobe /proc/sockmap
@@ -21,7 +26,8 @@
 #	bench_reps=5			rounds, each timing every tool once
 #	bench_slow_reps=3		... of which ss, lsof and lsfd join only this
 #					many when N >= 100000
-#	bench_tools=sockmap,procnet,copy,bpf,ss,lsof,lsfd	which tools to time
+#	bench_tools=sockmap,procnet,copy,bpf,ss,lsof,lsfd,exporter
+#					which tools to time
 #	bench_limit=SECS		stop a run of a tool after SECS (0: never)
 #	bench_ablate=NAME,...		at the largest N, also time
 #					/bench/ablate/NAME.ko (sockmap with one
@@ -54,7 +60,7 @@ FARM=
 ZOO=
 
 # The commands under test, as a person would type them.
-TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,bpf,ss,lsof,lsfd}" | tr , ' ')
+TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,bpf,ss,lsof,lsfd,exporter}" | tr , ' ')
 # lsfd is util-linux's newest (Debian unstable's), with its own C library
 # under /sid, started through that library's loader.
 SID=/sid/usr/lib/x86_64-linux-gnu
@@ -73,6 +79,10 @@ cmd_of() {
 	lsfd) echo "$LSFD -Q TYPE=~\"^(TCP|UDP|UNIX)\"" ;;
 	# The BPF iterator tests/workload/bpf/sockiter.bpf.c, pinned below.
 	bpf) echo "cat /sys/fs/bpf/sockiter" ;;
+	# sockmap-exporter (exporter/), static: one read of /proc/sockmap
+	# made into metrics, in a .prom file as node_exporter's textfile
+	# collector would read it.
+	exporter) echo "/bench/sockmap-exporter --input /proc/sockmap --output /tmp/x.prom" ;;
 	esac
 }
 
@@ -121,15 +131,19 @@ stop() {
 	echo "stopped $1 $2 $LIMIT"
 }
 
-# timed N TOOL - time one run of TOOL's command and print its line.
+# timed N TOOL - time one run of TOOL's command and print its lines: wall
+# time, and CPU time.
 timed() {
 	stopped "$1" "$2" && return 0
 	cmd=$(cmd_of "$2")
 	rc=0
 	# shellcheck disable=SC2086 # the command is a list of words
-	out=$(/bench/timeit -l "$LIMIT" 1 $cmd 2>/tmp/timeit.err) || rc=$?
+	out=$(/bench/timeit -l "$LIMIT" -c 1 $cmd 2>/tmp/timeit.err) || rc=$?
 	case $rc in
-	0) echo "time $1 $2 $out" ;;
+	0)
+		echo "time $1 $2 ${out% cpu_us *}"
+		echo "cpu $1 $2 us ${out#* cpu_us }"
+		;;
 	3) stop "$1" "$2" ;;
 	*)
 		head -n 5 /tmp/timeit.err
@@ -143,6 +157,8 @@ timed() {
 rows() {
 	cmd=$(cmd_of "$2")
 	rc=0
+	# Not the file of a run before.
+	[ "$2" != exporter ] || rm -f /tmp/x.prom
 	if [ "$LIMIT" -gt 0 ]; then
 		# shellcheck disable=SC2086
 		timeout -s KILL "$LIMIT" $cmd >/tmp/out.txt 2>/dev/null || rc=$?
@@ -150,6 +166,8 @@ rows() {
 		# shellcheck disable=SC2086
 		$cmd >/tmp/out.txt 2>/dev/null || rc=$?
 	fi
+	# The exporter prints nothing: what it wrote is its output.
+	[ "$2" != exporter ] || cp /tmp/x.prom /tmp/out.txt 2>/dev/null || true
 	case $rc in
 	0) echo "rows $1 $2 $(wc -l </tmp/out.txt) $(wc -c </tmp/out.txt)" ;;
 	137) stop "$1" "$2" ;;
@@ -174,6 +192,27 @@ check_rows() {
 	[ "$want" -ge "${1%@*}" ] || die "/proc/PID/fd shows $want farm sockets, want >= ${1%@*}"
 	[ "$got" -eq "$want" ] || die "/proc/sockmap has $got farm rows, /proc/PID/fd $want"
 	echo "check $1 farm_sockets=$want sockmap_rows=$got"
+}
+
+# check_exporter N - the metrics the exporter wrote (/tmp/out.txt, a copy
+# of /tmp/x.prom) say what /proc/sockmap held: sockmap_up 1, sockmap_rows
+# the rows of the saved table, and the sockets counted (the sum of every
+# sockmap_sockets series) its distinct socket inodes. A timing of an
+# exporter that read nothing, or half, would be a timing of something else.
+check_exporter() {
+	up=$(awk '$1 == "sockmap_up" { print $2 }' /tmp/out.txt)
+	[ "$up" = 1 ] || die "sockmap-exporter wrote sockmap_up ${up:-(none)}, want 1"
+	rows=$(awk '$1 == "sockmap_rows" { print $2 }' /tmp/out.txt)
+	want=$(($(wc -l </tmp/sockmap.saved) - 1))
+	[ "$rows" = "$want" ] ||
+		die "sockmap-exporter counted sockmap_rows ${rows:-(none)}, /proc/sockmap had $want rows"
+	socks=$(awk '/^sockmap_sockets\{/ { n += $NF } END { print n + 0 }' /tmp/out.txt)
+	# INODE is found by its name in the header, as COMM is above.
+	want=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "INODE") c = i; next }
+		    c && !seen[$c]++' /tmp/sockmap.saved | wc -l)
+	[ "$socks" = "$want" ] ||
+		die "sockmap-exporter counted $socks sockets, /proc/sockmap had $want distinct inodes"
+	echo "check $1 exporter_up=$up exporter_rows=$rows exporter_sockets=$socks"
 }
 
 # compare N - /proc/sockmap must be the same bytes from the module under test
@@ -299,6 +338,9 @@ for n in $SIZES; do
 		if [ "$tool" = bpf ] && ! stopped "$n" bpf; then
 			[ "$(wc -l </tmp/out.txt)" = "$(wc -l </tmp/sockmap.saved)" ] ||
 				die "the BPF iterator printed $(wc -l </tmp/out.txt) lines, sockmap $(wc -l </tmp/sockmap.saved)"
+		fi
+		if [ "$tool" = exporter ] && ! stopped "$n" exporter; then
+			check_exporter "$n"
 		fi
 	done
 	[ "$n" = "$LAST" ] && ablations "$n"
