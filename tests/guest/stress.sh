@@ -34,7 +34,8 @@
 # off since KCSAN would panic at its first report, in sockmap or not:
 # scripts/stress judges the reports).
 # $stress_reloads=N runs rounds of $stress_seconds each, churn and readers
-# started again for each, until at least N reload cycles are done.
+# started again for each, until at least N reload cycles are done, and asks
+# kmemleak after each round: a soak cut short still proves what it did.
 # The soft lockup watchdog fires after 2 s (watchdog_thresh=1). The kernel
 # preempts as $stress_preempt says (scripts/stress boots it with preempt=,
 # unless told otherwise the model Debian's kernels of that series run:
@@ -236,6 +237,25 @@ uptime_ms() {
 	read -r up _ </proc/uptime
 	echo $(((${up%.*} * 100 + 1${up#*.} - 100) * 10))
 }
+# kmemleak_check WHEN - fail with kmemleak's report if it has one. It
+# reports objects unreferenced for 5 s or more: let the last ones age, and
+# scan twice, since one scan can miss a leak that moves. A scan holds a CPU
+# for long stretches, so the caller raises watchdog_thresh around it.
+kmemleak_check() {
+	sleep 6
+	echo scan >$kmemleak
+	sleep 6
+	echo scan >$kmemleak
+	# (debugfs files have size 0: read the report, don't test its size)
+	cat $kmemleak >/tmp/kmemleak.txt || fail "cannot read $kmemleak"
+	if [ -n "$(cat /tmp/kmemleak.txt)" ]; then
+		echo "@@kmemleak-begin@@"
+		head -n 100 /tmp/kmemleak.txt
+		echo "@@kmemleak-end@@"
+		fail "kmemleak found leaks $1"
+	fi
+}
+
 cycles=0
 busy=0
 rounds=0
@@ -270,6 +290,13 @@ while [ $rounds -eq 0 ] || [ $cycles -lt "$reloads" ]; do
 	done
 	[ "$reloads" -eq 0 ] || echo "stress: round $rounds: $cycles reload cycles"
 	[ $status -eq 0 ] || break
+	# A soak checks for leaks after every round, so that one cut short
+	# still proves the rounds it finished.
+	if [ "$reloads" -gt 0 ] && [ $cycles -lt "$reloads" ]; then
+		echo 10 >$thresh
+		kmemleak_check "after round $rounds ($cycles reload cycles)"
+		echo 1 >$thresh
+	fi
 done
 
 # ---- stop and collect ----
@@ -293,21 +320,7 @@ fi
 rmmod sockmap || fail "the final rmmod failed"
 # sockmap is out: kmemleak's scans need not prove anything about lockups.
 echo 10 >$thresh
-
-# kmemleak reports objects unreferenced for 5 s or more: let the last ones
-# age, and scan twice, since one scan can miss a leak that moves.
-sleep 6
-echo scan >$kmemleak
-sleep 6
-echo scan >$kmemleak
-# (debugfs files have size 0: read the report, don't test its size)
-cat $kmemleak >/tmp/kmemleak.txt || fail "cannot read $kmemleak"
-if [ -n "$(cat /tmp/kmemleak.txt)" ]; then
-	echo "@@kmemleak-begin@@"
-	head -n 100 /tmp/kmemleak.txt
-	echo "@@kmemleak-end@@"
-	fail "kmemleak found leaks"
-fi
+kmemleak_check "at the end"
 grep -Eq 'debug_locks: +1$' /proc/lockdep_stats ||
 	fail "lockdep switched itself off during the run"
 
