@@ -343,7 +343,9 @@ ops=$(total ops /tmp/churn.out)
 layout=$(total layout /tmp/churn.out)
 [ "$reads" -gt 0 ] || fail "no read of /proc/sockmap completed"
 [ "$rows" -gt 0 ] || fail "the readers saw no rows"
-[ "$(total rows /tmp/reader.user.out)" -gt 0 ] ||
+# Rows of cut passes count here: on a busy host a short run's uid 1000
+# reader may finish no pass between two unloads, yet see rows.
+[ "$(total seen /tmp/reader.user.out)" -gt 0 ] ||
 	fail "the uid 1000 reader never saw churn's uid 1000 sockets"
 [ "$ops" -gt 0 ] || fail "churn did nothing"
 [ "$layout" -gt 0 ] || fail "churn never built the hostile thread layout"
