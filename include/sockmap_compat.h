@@ -173,15 +173,15 @@ static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
  * came with 6.4 (Debian's 6.1 lacks them, 5.10 the export). Kbuild looks
  * for both; where either is missing, a row has no such numbers to show.
  */
+struct sock;
 #if defined(SOCKMAP_HAVE_EXPORT_MPTCP_DIAG_FILL_INFO) && \
 	defined(SOCKMAP_HAVE_MPTCPI_BYTES_ACKED) && IS_ENABLED(CONFIG_MPTCP)
 #include <linux/mptcp.h>
 #include <net/mptcp.h>
-#endif
-struct sock;
-#if defined(SOCKMAP_HAVE_EXPORT_MPTCP_DIAG_FILL_INFO) && \
-	defined(SOCKMAP_HAVE_MPTCPI_BYTES_ACKED) && IS_ENABLED(CONFIG_MPTCP)
-/* Whether @sk, an MPTCP socket, had its counters read into *@acked, *@received. */
+/*
+ * Whether @sk, an MPTCP socket, had its counters read into *@acked and
+ * *@received. Takes the socket's lock: may sleep.
+ */
 static inline bool sockmap_mptcp_bytes(struct sock *sk, u64 *acked,
 				       u64 *received)
 {
