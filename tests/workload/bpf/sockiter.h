@@ -28,7 +28,7 @@
 #define TCP_INFINITE_SSTHRESH	0x7fffffff
 
 /* Inlined by the verifier into a move: a typed, read-only view of @obj. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define AS(type, p) ((struct type *)bpf_rdonly_cast((p), \
 				bpf_core_type_id_kernel(struct type)))
 

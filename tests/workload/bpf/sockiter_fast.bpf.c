@@ -46,11 +46,14 @@ struct {
 	__type(value, struct row);
 } rows SEC(".maps");
 
-/* A literal copied into the row at @off, which moves past it. */
-#define PUT_LIT(r, off, s) do {						\
-	__builtin_memcpy(&(r)->b[(off) & ROW_MASK], s, sizeof(s) - 1);	\
-	(off) += sizeof(s) - 1;						\
-} while (0)
+/* A literal copied into the row at @off; the new length. */
+static __always_inline __u32 put_lit(struct row *r, __u32 off, const char *s, __u32 len)
+{
+	__builtin_memcpy(&r->b[off & ROW_MASK], s, len);
+	return off + len;
+}
+
+#define PUT_LIT(r, off, s) put_lit(r, off, s, sizeof(s) - 1)
 
 /* Spaces from @off up to @end (at most 32), then one more; the new length. */
 __noinline int put_pad(struct row *r, __u32 off, __u32 end)
@@ -183,13 +186,13 @@ static __always_inline void end_row(struct seq_file *seq, struct row *r, __u32 o
 {
 	off = put_dec(r, off, rxq, 7);
 	off = put_dec(r, off, txq, 7);
-	PUT_LIT(r, off, "-    -        -       -       ");
+	off = PUT_LIT(r, off, "-    -        -       -       ");
 	off = put_dec(r, off, uid, 5);
 	if (peer_ino)
 		off = put_dec(r, off, peer_ino, 0) - 1;
 	else
-		PUT_LIT(r, off, "-");
-	PUT_LIT(r, off, "\n");
+		off = PUT_LIT(r, off, "-");
+	off = PUT_LIT(r, off, "\n");
 	bpf_seq_write(seq, r->b, off & ROW_MASK);
 }
 
@@ -242,7 +245,8 @@ int sockiter_fast(struct bpf_iter__task_file *ctx)
 
 	/* The columns every row has, up to STATE. */
 	__builtin_memcpy(r->comm, task->comm, sizeof(r->comm));
-	*(volatile __u64 *)&r->ptr = (__u64)sk;
+	/* put_ptr() reads it back: the store stays. */
+	r->ptr = (__u64)sk;
 	off = put_dec(r, 0, task->tgid, 7);
 	off = put_comm(r, off);
 	off = put_dec(r, off, ctx->fd, 4);
@@ -279,7 +283,7 @@ int sockiter_fast(struct bpf_iter__task_file *ctx)
 	if (s.family != AF_INET && s.family != AF_INET6) {
 		/* No protocol number of these families is UDP's. */
 		mem_queues(sk, 0, &rxq, &txq);
-		PUT_LIT(r, off, "-                     -                     ");
+		off = PUT_LIT(r, off, "-                     -                     ");
 		end_row(seq, r, off, rxq, txq, s.uid, 0);
 		return 0;
 	}
@@ -311,7 +315,7 @@ int sockiter_fast(struct bpf_iter__task_file *ctx)
 		off = put_dec(r, off, tp->srtt_us >> 3, 7);
 		off = put_dec(r, off, tp->total_retrans, 7);
 		off = put_dec(r, off, s.uid, 5);
-		PUT_LIT(r, off, "-\n");
+		off = PUT_LIT(r, off, "-\n");
 		bpf_seq_write(seq, r->b, off & ROW_MASK);
 		return 0;
 	}
