@@ -66,14 +66,12 @@ __noinline int put_pad(struct row *r, __u32 off, __u32 end)
 	return off;
 }
 
-/* @v in decimal, left-justified in @w columns and a space; the new length. */
-__noinline int put_dec(struct row *r, __u32 off, __u64 v, __u32 w)
+/* @v (at least 2^32) in decimal: divisions by 10, the slow way. */
+static __always_inline __u32 put_dec64(struct row *r, __u32 off, __u64 v)
 {
 	__u64 t = v;
 	__u32 n = 1;
 
-	if (!r)
-		return off;
 	for (int i = 0; i < 19 && t >= 10; i++) {
 		t /= 10;
 		n++;
@@ -84,7 +82,38 @@ __noinline int put_dec(struct row *r, __u32 off, __u64 v, __u32 w)
 		if (!v)
 			break;
 	}
-	return put_pad(r, off + n, off + w);
+	return off + n;
+}
+
+/*
+ * @v in decimal, left-justified in @w columns and a space; the new length.
+ * Below 2^32 (every number of a row but an inode's, in practice) without a
+ * division: x / 10 is (x * 0xcccccccd) >> 35 for every 32-bit x, a
+ * multiplication where the JIT would emit a div.
+ */
+__noinline int put_dec(struct row *r, __u32 off, __u64 v, __u32 w)
+{
+	__u32 n, end, start = off;
+	__u64 x = v, q;
+
+	if (!r)
+		return off;
+	if (v >> 32) {
+		end = put_dec64(r, off, v);
+	} else {
+		n = 1 + (x >= 10) + (x >= 100) + (x >= 1000) + (x >= 10000) +
+		    (x >= 100000) + (x >= 1000000) + (x >= 10000000) +
+		    (x >= 100000000) + (x >= 1000000000);
+		end = off + n;
+		for (int i = 0; i < 10; i++) {
+			q = (x * 0xcccccccdULL) >> 35;
+			r->b[(end - 1 - i) & ROW_MASK] = '0' + (x - q * 10);
+			x = q;
+			if (!x)
+				break;
+		}
+	}
+	return put_pad(r, end, start + w);
 }
 
 /* Name @id of sockiter_names[], left-justified in @w columns and a space. */
