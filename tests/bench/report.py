@@ -32,6 +32,7 @@ TOOLS = [
     ("procnet", "cat /proc/net/{tcp,tcp6,udp,udp6,unix} (floor)"),
     ("copy", "cat of a saved copy on tmpfs"),
     ("bpf", "cat /sys/fs/bpf/sockiter (BPF iter/task_file)"),
+    ("bpf-fast", "cat /sys/fs/bpf/sockiter_fast (BPF, formatted by hand)"),
     ("ss", "ss -tuxanp"),
     ("lsof", "lsof -nP -i -U"),
     ("lsfd", "lsfd -Q TYPE=~\"^(TCP|UDP|UNIX)\""),
@@ -39,7 +40,7 @@ TOOLS = [
 ]
 LABEL = dict(TOOLS)
 # The peers whose time is compared with sockmap's, in table order.
-PEERS = ["bpf", "ss", "lsof", "lsfd"]
+PEERS = ["bpf", "bpf-fast", "ss", "lsof", "lsfd"]
 
 
 class Size(str):

@@ -26,7 +26,7 @@
 #	bench_reps=5			rounds, each timing every tool once
 #	bench_slow_reps=3		... of which ss, lsof and lsfd join only this
 #					many when N >= 100000
-#	bench_tools=sockmap,procnet,copy,bpf,ss,lsof,lsfd,exporter
+#	bench_tools=sockmap,procnet,copy,bpf,bpf-fast,ss,lsof,lsfd,exporter
 #					which tools to time
 #	bench_limit=SECS		stop a run of a tool after SECS (0: never)
 #	bench_ablate=NAME,...		at the largest N, also time
@@ -60,7 +60,7 @@ FARM=
 ZOO=
 
 # The commands under test, as a person would type them.
-TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,bpf,ss,lsof,lsfd,exporter}" | tr , ' ')
+TOOLS=$(echo "${bench_tools:-sockmap,procnet,copy,bpf,bpf-fast,ss,lsof,lsfd,exporter}" | tr , ' ')
 # lsfd is util-linux's newest (Debian unstable's), with its own C library
 # under /sid, started through that library's loader.
 SID=/sid/usr/lib/x86_64-linux-gnu
@@ -79,6 +79,9 @@ cmd_of() {
 	lsfd) echo "$LSFD -Q TYPE=~\"^(TCP|UDP|UNIX)\"" ;;
 	# The BPF iterator tests/workload/bpf/sockiter.bpf.c, pinned below.
 	bpf) echo "cat /sys/fs/bpf/sockiter" ;;
+	# The same rows, formatted by hand and written once per row
+	# (tests/workload/bpf/sockiter_fast.bpf.c): the best BPF can do.
+	bpf-fast) echo "cat /sys/fs/bpf/sockiter_fast" ;;
 	# sockmap-exporter (exporter/), static: one read of /proc/sockmap
 	# made into metrics, in a .prom file as node_exporter's textfile
 	# collector would read it.
@@ -215,9 +218,9 @@ check_exporter() {
 	echo "check $1 exporter_up=$up exporter_rows=$rows exporter_sockets=$socks"
 }
 
-# compare N - /proc/sockmap must be the same bytes from the module under test
-# (read with cat, and with dd at odd block sizes) and from /bench/ref.ko.
-compare() {
+# start_zoo - run /workload/sockzoo's zoo of every kind of socket in the
+# background until it is ready.
+start_zoo() {
 	/workload/sockzoo zoo >/tmp/zoo.out 2>&1 &
 	ZOO=$!
 	ticks=300
@@ -227,6 +230,12 @@ compare() {
 		sleep 0.1
 	done
 	kill -0 "$ZOO" 2>/dev/null || die "sockzoo died: $(cat /tmp/zoo.out)"
+}
+
+# compare N - /proc/sockmap must be the same bytes from the module under test
+# (read with cat, and with dd at odd block sizes) and from /bench/ref.ko.
+compare() {
+	start_zoo
 	cat /proc/sockmap >/tmp/new.txt
 	dd if=/proc/sockmap of=/tmp/new-4096.txt bs=4096 2>/dev/null
 	dd if=/proc/sockmap of=/tmp/new-777.txt bs=777 2>/dev/null
@@ -285,23 +294,54 @@ profile_one() {
 		--percent-limit 3 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
 }
 
-# profile - perf of one read of /proc/sockmap, and of the BPF iterator.
+# profile - perf of one read of /proc/sockmap, and of the BPF iterators.
 profile() {
 	echo "@@profile-begin@@"
 	profile_one sockmap
 	case " $TOOLS " in *" bpf "*) profile_one bpf ;; esac
+	case " $TOOLS " in *" bpf-fast "*) profile_one bpf-fast ;; esac
 	echo "@@profile-end@@"
+}
+
+# check_bpf_fast WHAT - the hand-formatted iterator printed the same bytes as
+# sockiter (/tmp/out.txt against a read of it now): the two compute the
+# same columns, so any difference is a formatting mistake of one of them.
+check_bpf_fast() {
+	cat /sys/fs/bpf/sockiter >/tmp/bpf.ref
+	if ! cmp -s /tmp/bpf.ref /tmp/out.txt; then
+		echo "bpf-fast and bpf differ ($1):"
+		diff /tmp/bpf.ref /tmp/out.txt | head -n 20
+		die "bpf-fast printed other bytes than bpf ($1)"
+	fi
+}
+
+# check_bpf_fast_zoo - check_bpf_fast over /workload/sockzoo's zoo, which
+# holds the kinds of socket the farm lacks (named and abstract UNIX
+# sockets, datagrams, netlink, packet, ...).
+check_bpf_fast_zoo() {
+	start_zoo
+	cat /sys/fs/bpf/sockiter_fast >/tmp/out.txt
+	check_bpf_fast zoo
+	echo "info bpf_fast_zoo identical to bpf, $(wc -l </tmp/out.txt) lines"
+	stop_farm
 }
 
 # The system can hold this many open files and sockets.
 sysctl -qw fs.file-max=4000000 fs.nr_open=1100000
-# The BPF iterator: pinned once, then read like a file.
+# The BPF iterators: pinned once, then read like files. bpf-fast is checked
+# against bpf, so bpf is pinned (though maybe not timed) with it.
 case " $TOOLS " in
-*" bpf "*)
+*" bpf "* | *" bpf-fast "*)
 	mkdir -p /sys/fs/bpf
 	mount -t bpf bpf /sys/fs/bpf || die "cannot mount the bpf filesystem"
 	bpftool iter pin /bench/sockiter.bpf.o /sys/fs/bpf/sockiter 2>/tmp/bpf.err ||
 		{ head -n 60 /tmp/bpf.err; die "bpftool iter pin sockiter.bpf.o failed"; }
+	;;
+esac
+case " $TOOLS " in
+*" bpf-fast "*)
+	bpftool iter pin /bench/sockiter_fast.bpf.o /sys/fs/bpf/sockiter_fast 2>/tmp/bpf.err ||
+		{ head -n 60 /tmp/bpf.err; die "bpftool iter pin sockiter_fast.bpf.o failed"; }
 	;;
 esac
 # %pK prints real addresses to root, as on a hardened host (and as the
@@ -320,8 +360,9 @@ echo "info tcp_ehash $(dmesg | sed -n 's/.*TCP established hash table entries: \
 echo "info ss $(ss -V 2>&1 | head -n 1)"
 echo "info lsof $(lsof -v 2>&1 | sed -n 's/^ *revision: *//p' | head -n 1)"
 case " $TOOLS " in *" lsfd "*) echo "info lsfd $($LSFD --version)" ;; esac
-case " $TOOLS " in *" bpf "*) echo "info bpftool $(bpftool version | head -n 1)" ;; esac
+case " $TOOLS " in *" bpf "* | *" bpf-fast "*) echo "info bpftool $(bpftool version | head -n 1)" ;; esac
 echo "info limit_s $LIMIT"
+case " $TOOLS " in *" bpf-fast "*) [ "$COMPARE" = 1 ] || check_bpf_fast_zoo ;; esac
 
 for n in $SIZES; do
 	start_farm "$n"
@@ -335,9 +376,13 @@ for n in $SIZES; do
 	for tool in $TOOLS; do
 		rows "$n" "$tool"
 		# The iterator must see every socket sockmap sees, no more.
-		if [ "$tool" = bpf ] && ! stopped "$n" bpf; then
+		if [ "${tool%-fast}" = bpf ] && ! stopped "$n" "$tool"; then
 			[ "$(wc -l </tmp/out.txt)" = "$(wc -l </tmp/sockmap.saved)" ] ||
-				die "the BPF iterator printed $(wc -l </tmp/out.txt) lines, sockmap $(wc -l </tmp/sockmap.saved)"
+				die "the BPF iterator ($tool) printed $(wc -l </tmp/out.txt) lines, sockmap $(wc -l </tmp/sockmap.saved)"
+		fi
+		if [ "$tool" = bpf-fast ] && ! stopped "$n" bpf-fast; then
+			check_bpf_fast "$n"
+			echo "check $n bpf_fast_identical_to_bpf_lines=$(wc -l </tmp/out.txt)"
 		fi
 		if [ "$tool" = exporter ] && ! stopped "$n" exporter; then
 			check_exporter "$n"
