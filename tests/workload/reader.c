@@ -14,7 +14,9 @@
  * affected) before reading. Landlock then hides every other process's
  * /proc/PID/fd, even from root, and so must /proc/sockmap: every complete
  * pass must hold exactly one row, that socket's, under the reader's own
- * PID. No Landlock in the kernel is an error, not a skip.
+ * PID, and after the deadline one complete pass must follow (retried for
+ * 60 s while the module is away). No Landlock in the kernel is an error,
+ * not a skip.
  *
  * "faults" reads under allocation faults: the reader starts FAULT_KIDS
  * processes that each open one UDP socket and wait, opens three sockets
@@ -479,20 +481,23 @@ static void enter_faults(void)
 }
 
 /*
- * after_faults - faults off; then one complete pass must follow, retried
- * while the module is away (reloads go on until the same deadline).
+ * final_pass - after the deadline, one complete pass must follow, retried
+ * while the module is away (reloads go on until the same deadline). Used
+ * where a complete pass carries a check that rows of cut passes cannot:
+ * under faults, that a fault spoiled no later read; landlocked, that the
+ * pass holds exactly the reader's own row. A landlocked pass is one
+ * read(2) over every task, which on a loaded host can take longer than
+ * the gaps between reloads, so without this it might never complete.
  */
-static void after_faults(char *buf, size_t size, int reopen)
+static void final_pass(char *buf, size_t size, int reopen, const char *after)
 {
 	time_t give_up = time(NULL) + 60;
 	int rc;
 
-	make_it_fail(0);
-	faulting = 0;
 	while ((rc = read_pass(buf, size, reopen)) == 0 && time(NULL) < give_up)
 		usleep(10000);
 	if (rc != 1)
-		error("no complete pass after the faults stopped%s", "");
+		error("no complete pass %s", after);
 }
 
 int main(int argc, char **argv)
@@ -540,10 +545,14 @@ int main(int argc, char **argv)
 			usleep(10000);	/* unloaded: let insmod come back */
 	}
 	if (faulting) {
-		after_faults(buf, size, reopen);
+		make_it_fail(0);
+		faulting = 0;
+		final_pass(buf, size, reopen, "after the faults stopped");
 		for (i = 0; i < FAULT_KIDS; i++)
 			kill(kid_pid[i], SIGKILL);
 	}
+	if (landlocked)
+		final_pass(buf, size, reopen, "in the Landlock domain after the deadline");
 	printf("reader %s: passes=%ld rows=%ld bytes=%ld cut=%ld absent=%ld max_read_ms=%ld",
 	       name, passes, rows, bytes, cut, absent, max_read_ms);
 	printf(" enomem=%ld seen=%ld errors=%ld\n", enomem, seen, errors);
