@@ -4,6 +4,8 @@
  * rows (module/access.c), asked of procfs with the opener's credentials.
  */
 
+#include <linux/proc_fs.h>
+
 #include "sockmap_test.h"
 
 /*
@@ -213,10 +215,65 @@ static void sockmap_test_may_see_calls(struct kunit *test)
 			    "r->err after a walk that failed with -ENOTDIR, no answer of procfs's");
 }
 
+/* A walk that procfs ends with -ENOENT, however the task stands. */
+static int sockmap_test_lookup_enoent(const struct sockmap_reader *r,
+				      const char *name, struct path *path)
+{
+	return -ENOENT;
+}
+
+/*
+ * procfs says -ENOENT for a task that is gone, for one hidepid=invisible
+ * or hidepid=ptraceable hides, and when it could not allocate an inode on
+ * the way. For a task that is still on, in an instance that hides none, it
+ * is the failed allocation: no answer (r->err, -ENOMEM), never a silent no.
+ * For a task gone (an exited one, whose number now names another), or in
+ * an instance that hides tasks, it is procfs's no. The suite's own procfs
+ * instance stands for one that hides while its hide_pid says so: the
+ * stubbed walk never reads it.
+ */
+static void sockmap_test_enoent(struct kunit *test)
+{
+	struct sockmap_reader *r = sockmap_test_reader(test);
+	struct task_struct *exited = sockmap_test_exited_task(test);
+	struct proc_fs_info *fs_info = proc_sb_info(r->proc_root.dentry->d_sb);
+	enum proc_hidepid hide = fs_info->hide_pid;
+	int tid = task_pid_nr(current);
+	bool live, gone, hidden;
+	int live_err, gone_err, hidden_err;
+
+	/* Act */
+	kunit_activate_static_stub(test, sockmap_proc_lookup,
+				   sockmap_test_lookup_enoent);
+	live = sockmap_may_see(r, current, tid);
+	live_err = r->err;
+	r->err = 0;
+	gone = sockmap_may_see(r, exited, tid);
+	gone_err = r->err;
+	r->err = 0;
+	fs_info->hide_pid = HIDEPID_INVISIBLE;
+	hidden = sockmap_may_see(r, current, tid);
+	fs_info->hide_pid = hide;
+	hidden_err = r->err;
+	kunit_deactivate_static_stub(test, sockmap_proc_lookup);
+
+	/* Assert */
+	KUNIT_EXPECT_FALSE(test, live);
+	KUNIT_EXPECT_EQ_MSG(test, live_err, -ENOMEM,
+			    "-ENOENT for a task that is on, in an instance that hides none, taken as procfs's no");
+	KUNIT_EXPECT_FALSE(test, gone);
+	KUNIT_EXPECT_EQ_MSG(test, gone_err, 0,
+			    "-ENOENT for a task gone taken as no answer");
+	KUNIT_EXPECT_FALSE(test, hidden);
+	KUNIT_EXPECT_EQ_MSG(test, hidden_err, 0,
+			    "-ENOENT under hidepid=invisible taken as no answer");
+}
+
 static struct kunit_case sockmap_access_cases[] = {
 	KUNIT_CASE_PARAM(sockmap_test_may_see, sockmap_see_gen_params),
 	KUNIT_CASE(sockmap_test_walk_uses_opener_creds),
 	KUNIT_CASE(sockmap_test_may_see_calls),
+	KUNIT_CASE(sockmap_test_enoent),
 	{}
 };
 

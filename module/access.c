@@ -65,7 +65,7 @@
  * following the last link; on success, @path holds a reference to where
  * the walk ended. In a kernel built with the KUnit suite it is a function
  * the suite can stand in for, to make a walk end off nsfs as some kernels'
- * do (see sockmap_procfs_allows()); elsewhere, vfs_path_lookup() itself.
+ * do (see sockmap_procfs_walk()); elsewhere, vfs_path_lookup() itself.
  */
 #if IS_ENABLED(CONFIG_SOCKMAP_KUNIT_TEST)
 int sockmap_proc_lookup(const struct sockmap_reader *r, const char *name,
@@ -89,27 +89,74 @@ static inline int sockmap_proc_lookup(const struct sockmap_reader *r,
 #define SOCKMAP_ACCESS_PATH_MAX	sizeof("2147483647/fd/../ns/mnt")
 
 /*
- * sockmap_lookup_failed - what a failed walk of @r's procfs says: no, when
- * procfs said the task is gone (-ENOENT, -ESRCH) or not for this reader
- * (-EACCES, -EPERM); nothing, when the walk itself failed (-ENOMEM), and
- * then @r->err makes the read fail rather than leave the task's rows out
- * as if it were hidden. Returns false: the task is not shown either way.
+ * sockmap_task_is_on - does @tid still name @task in the pid namespace of
+ * @r's procfs instance, and does @task still hold its fd table? A task
+ * lets go of its table (exit_files()) before its namespaces, and procfs
+ * finds a task by its number until it is reaped.
  */
-static bool sockmap_lookup_failed(struct sockmap_reader *r, int err)
+static bool sockmap_task_is_on(const struct sockmap_reader *r,
+			       struct task_struct *task, int tid)
 {
-	if (err != -ENOENT && err != -ESRCH && err != -EACCES && err != -EPERM)
-		r->err = err;
+	struct pid_namespace *ns = proc_pid_ns(r->proc_root.dentry->d_sb);
+	bool on;
+
+	rcu_read_lock();
+	on = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID) == task &&
+	     READ_ONCE(task->files);
+	rcu_read_unlock();
+	return on;
+}
+
+/*
+ * sockmap_instance_hides - does @r's procfs instance hide from a reader
+ * the tasks it may not ptrace, saying -ENOENT for them (hidepid=invisible
+ * and hidepid=ptraceable)?
+ */
+static bool sockmap_instance_hides(const struct sockmap_reader *r)
+{
+	enum proc_hidepid hide = proc_sb_info(r->proc_root.dentry->d_sb)->hide_pid;
+
+	return hide == HIDEPID_INVISIBLE || hide == HIDEPID_NOT_PTRACEABLE;
+}
+
+/*
+ * sockmap_lookup_failed - what a walk of @r's procfs for @task (number
+ * @tid) that failed with @err says: no, when procfs said the task is gone
+ * or not for this reader; nothing, when the walk itself failed, and then
+ * @r->err makes the read fail rather than leave the task's rows out as if
+ * it were hidden. Returns false: the task is not shown either way.
+ *
+ * -ESRCH, -EACCES and -EPERM are answers. -ENOENT is procfs's answer for
+ * a task that is gone, or hidden (see sockmap_instance_hides()), but also
+ * what it says when it could not allocate an inode on the way
+ * (proc_pid_instantiate(), proc_pident_instantiate(), proc_ns_instantiate()).
+ * For a task that is still on, in an instance that hides no task, it can
+ * only be the latter. In an instance that hides tasks procfs gives the
+ * two the same answer, and so does sockmap: the task is not shown.
+ */
+static bool sockmap_lookup_failed(struct sockmap_reader *r,
+				  struct task_struct *task, int tid, int err)
+{
+	if (err == -ESRCH || err == -EACCES || err == -EPERM)
+		return false;
+	if (err == -ENOENT) {
+		if (sockmap_instance_hides(r) || !sockmap_task_is_on(r, task, tid))
+			return false;
+		err = -ENOMEM;
+	}
+	r->err = err;
 	return false;
 }
 
 /*
- * sockmap_procfs_allows - whether procfs lets the current task, with the
- * credentials it runs with now, readlink /proc/@tid/fd/N in the instance
- * of @r. Sleeps (a path walk). On success the walk's result, a reference
- * to the task's mount namespace on nsfs, replaces the one @r held (see
- * above); sockmap_reader_put() drops it.
+ * sockmap_procfs_walk - ask procfs whether the current task, with the
+ * credentials it runs with now, may readlink /proc/@tid/fd/N in the
+ * instance of @r. Sleeps (a path walk). Returns 0 when allowed: the walk's
+ * result, a reference to the task's mount namespace on nsfs, then
+ * replaces the one @r held (see above); sockmap_reader_put() drops it.
+ * Otherwise the walk's error, or -EACCES where procfs said no without one.
  */
-static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
+static int sockmap_procfs_walk(struct sockmap_reader *r, int tid)
 {
 	char name[SOCKMAP_ACCESS_PATH_MAX];
 	struct path ns;
@@ -118,7 +165,7 @@ static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 	snprintf(name, sizeof(name), "%d/fd/../ns/mnt", tid);
 	err = sockmap_proc_lookup(r, name, &ns);
 	if (err)	/* gone, not for this reader, or no answer */
-		return sockmap_lookup_failed(r, err);
+		return err;
 	/*
 	 * Allowed, the walk ends on nsfs. Some kernels (Debian's 5.10) say
 	 * no without an error: their proc_ns_get_link() returns ERR_PTR(0)
@@ -127,15 +174,15 @@ static bool sockmap_procfs_allows(struct sockmap_reader *r, int tid)
 	 */
 	if (ns.dentry->d_sb->s_magic != NSFS_MAGIC) {
 		path_put(&ns);
-		return false;
+		return -EACCES;
 	}
 	sockmap_reader_put(r);
 	r->ns_path = ns;
-	return true;
+	return 0;
 }
 
 /*
- * sockmap_reader_put - drop the nsfs path that sockmap_procfs_allows()
+ * sockmap_reader_put - drop the nsfs path that sockmap_procfs_walk()
  * kept; safe to repeat.
  */
 void sockmap_reader_put(struct sockmap_reader *r)
@@ -164,12 +211,13 @@ bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 	struct pid_namespace *ns = proc_pid_ns(r->proc_root.dentry->d_sb);
 	const struct cred *old;
 	bool ok;
+	int err;
 
 	old = override_creds(r->cred);
-	ok = sockmap_procfs_allows(r, tid);
+	err = sockmap_procfs_walk(r, tid);
 	revert_creds(old);
-	if (!ok)
-		return false;
+	if (err)
+		return sockmap_lookup_failed(r, task, tid, err);
 
 	rcu_read_lock();
 	ok = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID) == task;
