@@ -174,6 +174,7 @@ struct iov_iter;
 int sockmap_iter_open(struct file *file, const struct path *proc_root);
 ssize_t sockmap_iter_read(struct kiocb *iocb, struct iov_iter *to);
 int sockmap_iter_release(struct inode *inode, struct file *file);
+void sockmap_iter_end_all(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool sockmap_iter_may_see(struct sockmap_reader *r, struct task_struct *task,
 			  int tid);

@@ -28,7 +28,8 @@
  * at each ->start()), each fd table is walked once however many tasks
  * share it, only over its open fds, and every loop leaves the CPU
  * (cond_resched()) at bounded intervals and ends the read when the reader
- * has been sent SIGKILL.
+ * has been sent SIGKILL or sockmap is being unloaded
+ * (sockmap_walk_must_end()).
  */
 
 #include <linux/bitops.h>
@@ -138,6 +139,37 @@ struct sockmap_iter {
  */
 #define SOCKMAP_FIND_BATCH	64
 
+/* Set once, at unload: see sockmap_iter_end_all(). */
+static bool sockmap_unloading;
+
+/*
+ * sockmap_iter_end_all - called at unload, before remove_proc_entry(),
+ * which waits for every read running in the module. A read over many
+ * tasks that shows few rows (a landlocked reader's, or one under hidepid)
+ * makes a whole pass in one read(): seconds on a large or hostile host,
+ * and rmmod would wait for all of it. Each running walk ends at its next
+ * step instead, with the -EIO that procfs gives a read after the removal.
+ */
+void sockmap_iter_end_all(void)
+{
+	WRITE_ONCE(sockmap_unloading, true);
+}
+
+/*
+ * sockmap_walk_must_end - asked between two steps of a long walk: -EINTR
+ * when the reader has been sent SIGKILL, -EIO when sockmap is being
+ * unloaded, 0 to go on. An error ends the read (seq_read_iter() returns
+ * it unless some output was made; the next read returns it then).
+ */
+static int sockmap_walk_must_end(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (READ_ONCE(sockmap_unloading))
+		return -EIO;
+	return 0;
+}
+
 /*
  * sockmap_find_task - the first task whose number in it->ns is at least
  * it->tid and that may have a table to show: threads that share their
@@ -146,7 +178,7 @@ struct sockmap_iter {
  * when that is another task than the cursor's: one that another number,
  * or the same number reused, names.
  * A non-NULL return holds a reference to the task; NULL holds none, and
- * ERR_PTR(-EINTR) says the reader was killed meanwhile.
+ * an ERR_PTR() says why the walk must end (sockmap_walk_must_end()).
  */
 static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 {
@@ -154,7 +186,7 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 	unsigned int budget = SOCKMAP_FIND_BATCH;
 	struct files_struct *files;
 	struct pid *pid;
-	int nr;
+	int nr, err;
 
 	rcu_read_lock();
 	for (;; it->tid++, it->fd = 0) {
@@ -180,8 +212,9 @@ static struct task_struct *sockmap_find_task(struct sockmap_iter *it)
 		task = NULL;
 		if (!--budget) {
 			rcu_read_unlock();
-			if (fatal_signal_pending(current))
-				return ERR_PTR(-EINTR);
+			err = sockmap_walk_must_end();
+			if (err)
+				return ERR_PTR(err);
 			cond_resched();
 			rcu_read_lock();
 			budget = SOCKMAP_FIND_BATCH;
@@ -329,19 +362,22 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
  * at its first batch of sockets (sockmap_next_socket()) unless
  * sockmap_shows_table() asked: most tasks have none, and looking at their
  * tables is cheaper than asking procfs.
- * Returns 1 holding a reference to it->task; 0, -EINTR or the error that
- * kept procfs from answering (it->reader.err) hold none.
+ * Returns 1 holding a reference to it->task; 0, the error of
+ * sockmap_walk_must_end() or the one that kept procfs from answering
+ * (it->reader.err) hold none.
  */
 static int sockmap_grab_task(struct sockmap_iter *it)
 {
 	struct task_struct *task;
+	int err;
 
 	for (;; it->tid++, it->fd = 0) {
 		/* A walk over many tasks must not hog the CPU... */
 		cond_resched();
-		/* ...nor keep a killed reader. */
-		if (fatal_signal_pending(current))
-			return -EINTR;
+		/* ...nor keep a killed reader, or rmmod. */
+		err = sockmap_walk_must_end();
+		if (err)
+			return err;
 		it->asked = false;
 		task = sockmap_find_task(it);
 		if (IS_ERR_OR_NULL(task))
@@ -570,18 +606,21 @@ static void sockmap_drop_task(struct sockmap_iter *it)
  * at fd it->fd or above, taking another batch when this one is used up,
  * if the reader may see it (sockmap_reader_sees()); moves it->fd to its
  * fd. Returns 1 then; 0 when the task has no more the reader may see; or
- * -EINTR when the reader was killed, or the error that kept procfs from
+ * the error of sockmap_walk_must_end(), or the one that kept procfs from
  * answering (-ENOMEM): the batch is then empty and holds nothing.
  */
 static int sockmap_next_socket(struct sockmap_iter *it)
 {
+	int err;
+
 	while (it->pos == it->len) {
 		if (it->scan_done)
 			return 0;
 		/* A table of many files and few sockets takes many batches. */
 		cond_resched();
-		if (fatal_signal_pending(current))
-			return -EINTR;
+		err = sockmap_walk_must_end();
+		if (err)
+			return err;
 		sockmap_take_sockets(it);
 		if (!it->len) {
 			/* An answer is for the batch that follows it. */
@@ -608,8 +647,9 @@ static struct file *sockmap_row_file(const struct sockmap_iter *it)
  * sockmap_get_next - move to the first row at or after the cursor.
  * Returns @it holding references to it->task and to the current row's file
  * (with the rest of its batch); NULL at the end of the output, where what
- * the pass noted is freed; or ERR_PTR(-EINTR) when the reader was killed,
- * which seq_read_iter() returns unless some output was made.
+ * the pass noted is freed; or an ERR_PTR() that ends the read
+ * (sockmap_walk_must_end(), or procfs gave no answer), which
+ * seq_read_iter() returns unless some output was made.
  * Neither holds anything that ->stop() does not drop.
  */
 static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)

@@ -5,7 +5,8 @@
  * This file only wires the walk (iter.c) to procfs. Unloading is safe while
  * a reader is inside: remove_proc_entry() waits for every running
  * ->proc_read_iter() to return and closes the files still open, and a later
- * read() on such a file fails with -EIO.
+ * read() on such a file fails with -EIO. The running reads are told to end
+ * first (sockmap_iter_end_all()), so that the wait is short.
  */
 
 #include <linux/module.h>
@@ -53,6 +54,7 @@ static int __init sockmap_init(void)
 
 static void __exit sockmap_exit(void)
 {
+	sockmap_iter_end_all();
 	remove_proc_entry("sockmap", NULL);
 }
 

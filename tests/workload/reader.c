@@ -39,8 +39,10 @@
  * The module may be unloaded at any time (scripts/stress reloads it in a
  * loop), so these failures are clean and only counted:
  *	open: ENOENT (not loaded)	read: EIO (unloaded since the open)
- *	lseek: EINVAL, if a read of the same fd then fails with EIO (procfs
- *	says EINVAL to lseek on a removed entry, and EIO to read)
+ *	lseek: EINVAL or EIO, if a read of the same fd then fails with EIO
+ *	(procfs says EINVAL to lseek on a removed entry, and EIO to read;
+ *	sockmap ends its running walks with EIO when it is being unloaded,
+ *	and lseek makes one to reach the offset)
  * Anything else is an error. So is a pass whose text is malformed:
  *	- the first line is the header, which names PID, FD and SOCK (found by
  *	  name, so that a column added anywhere breaks nothing here); every
@@ -284,7 +286,7 @@ static int read_pass(char *buf, size_t size, int reopen)
 			if (off && lseek(fd, off, SEEK_SET) != off) {
 				int err = errno;
 
-				if (err == EINVAL && removed(fd)) {
+				if ((err == EINVAL || err == EIO) && removed(fd)) {
 					cut++;
 					close(fd);
 					return 0;
