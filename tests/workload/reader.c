@@ -49,9 +49,11 @@
  *	  other line has as many whitespace-separated fields as the header
  *	  and ends with a newline;
  *	- (PID, FD) strictly increases down the rows (the walk's cursor never
- *	  goes back or repeats a row);
+ *	  goes back or repeats a row), and then come the rows of sockets no
+ *	  file holds, PID and FD "-";
  *	- without CAP_SYSLOG (uid=N), SOCK (%pK) is all zeros;
- *	- landlocked, only the reader's own row (see above).
+ *	- landlocked, only the reader's own row (see above) among the rows
+ *	  of fds.
  * A reopen pass is made of chunks of different walks (rows spliced where
  * the file changed between two opens), so only its size and its line count
  * are taken.
@@ -121,6 +123,7 @@ struct pass {
 	long last_pid, last_fd;
 	long own;	/* rows of the reader's own PID (own_pid) */
 	int bad;
+	int holderless;	/* past the rows of fds: PID "-" from here on */
 	/* From the header: how many columns, and where PID, FD and SOCK are. */
 	int columns, col_pid, col_fd, col_sock;
 };
@@ -174,6 +177,24 @@ static void check_row(struct pass *p)
 		      n ? field[0] : "");
 		return;
 	}
+	if (unprivileged && strspn(field[p->col_sock], "0") != 16) {
+		p->bad = 1;
+		error("an unprivileged reader sees SOCK %s", field[p->col_sock]);
+	}
+	/*
+	 * The sockets no file holds come last, PID and FD "-"; a landlocked
+	 * reader sees those of its own network namespace too, as its own
+	 * /proc/net/tcp shows them.
+	 */
+	if (!strcmp(field[p->col_pid], "-") || p->holderless) {
+		if (strcmp(field[p->col_pid], "-") || strcmp(field[p->col_fd], "-")) {
+			p->bad = 1;
+			error("a row with a PID or FD after the holderless rows, or one without the other: PID %s",
+			      field[p->col_pid]);
+		}
+		p->holderless = 1;
+		return;
+	}
 	pid = atol(field[p->col_pid]);
 	fd = atol(field[p->col_fd]);
 	if (pid < p->last_pid || (pid == p->last_pid && fd <= p->last_fd)) {
@@ -182,10 +203,6 @@ static void check_row(struct pass *p)
 	}
 	p->last_pid = pid;
 	p->last_fd = fd;
-	if (unprivileged && strspn(field[p->col_sock], "0") != 16) {
-		p->bad = 1;
-		error("an unprivileged reader sees SOCK %s", field[p->col_sock]);
-	}
 	if (landlocked && pid != landlocked) {
 		p->bad = 1;
 		error("a landlocked reader sees a row of PID %s, outside its domain",
