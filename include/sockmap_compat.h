@@ -192,6 +192,19 @@ static inline struct udp_table *sockmap_udp_table(const struct net *net)
 #else
 #define sockmap_udplite_table() ((struct udp_table *)NULL)
 #endif
+/*
+ * TCP's listeners: in 32 buckets by port (listening_hash) up to 5.19, in
+ * lhash2 (by port and address) since; both buckets are a spinlock and a
+ * nulls list.
+ */
+#include <net/inet_hashtables.h>
+#ifdef SOCKMAP_HAVE_LISTENING_HASH
+#define sockmap_listen_buckets(h)	INET_LHTABLE_SIZE
+#define sockmap_listen_bucket(h, i)	(&(h)->listening_hash[i])
+#else
+#define sockmap_listen_buckets(h)	((h)->lhash2_mask + 1)
+#define sockmap_listen_bucket(h, i)	(&(h)->lhash2[i])
+#endif
 #ifdef SOCKMAP_HAVE_RAW_HASHINFO_SPINLOCK
 #define sockmap_raw_lock(h)	spin_lock(&(h)->lock)
 #define sockmap_raw_unlock(h)	spin_unlock(&(h)->lock)

@@ -3,12 +3,13 @@
  * netwalk.c - the sockets that /proc/net's inet files list and no file
  * holds: TIME_WAIT and request sockets, a listener's children that no
  * accept() has taken yet, orphans after close(), and the kernel's own
- * sockets (a struct socket without a file, as a UDP tunnel's). iter.c
+ * sockets (a struct socket without a file, as a UDP tunnel's or an
+ * in-kernel server's listener). iter.c
  * shows them after the rows of the fd tables, one row each.
  *
- * The tables are the ones /proc/net's files walk: TCP's established hash
- * (net->ipv4.tcp_death_row.hashinfo), UDP's and UDP-Lite's port hash, and
- * the two raw tables. Most network namespaces share one of each (the one
+ * The tables are the ones /proc/net's files walk: TCP's listening and
+ * established hashes (net->ipv4.tcp_death_row.hashinfo), UDP's and
+ * UDP-Lite's port hash, and the two raw tables. Most network namespaces share one of each (the one
  * init_net uses); a namespace made with tcp_child_ehash_entries or
  * udp_child_hash_entries set has a TCP or UDP table of its own. Each table
  * is walked once, bucket by bucket, and a socket is shown when its
@@ -56,6 +57,7 @@
 
 /* The tables, in the order they are walked. */
 enum sockmap_table_kind {
+	SOCKMAP_TABLE_TCP_LISTEN,
 	SOCKMAP_TABLE_TCP,
 	SOCKMAP_TABLE_UDP,
 	SOCKMAP_TABLE_UDPLITE,
@@ -295,7 +297,8 @@ static bool sockmap_netwalk_take(struct sockmap_netwalk *w, struct sock *sk,
  * from place w->offset on, under the bucket's lock, as /proc/net's own
  * file for that table takes it; they move the cursor past what they
  * looked at: to the next bucket, or, when the batch filled first, to the
- * next place in this one.
+ * next place in this one. An empty bucket is passed over without its
+ * lock, as /proc/net/tcp does.
  */
 static void sockmap_netwalk_taken(struct sockmap_netwalk *w, bool full,
 				  unsigned int offset)
@@ -309,89 +312,108 @@ static void sockmap_netwalk_taken(struct sockmap_netwalk *w, bool full,
 	}
 }
 
+/* A TCP bucket's chain (a nulls list); the caller holds its lock. */
+static void sockmap_take_nulls(struct sockmap_netwalk *w,
+			       struct hlist_nulls_head *chain)
+{
+	struct hlist_nulls_node *node;
+	unsigned int offset = 0;
+	bool full = false;
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk_nulls_for_each(sk, node, chain) {
+		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
+			full = true;
+			break;
+		}
+		offset++;
+	}
+	rcu_read_unlock();
+	sockmap_netwalk_taken(w, full, offset);
+}
+
+/* A UDP or raw bucket's chain; the caller holds its lock. */
+static void sockmap_take_list(struct sockmap_netwalk *w,
+			      struct hlist_head *chain)
+{
+	unsigned int offset = 0;
+	bool full = false;
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk_for_each(sk, chain) {
+		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
+			full = true;
+			break;
+		}
+		offset++;
+	}
+	rcu_read_unlock();
+	sockmap_netwalk_taken(w, full, offset);
+}
+
+static void sockmap_take_listen(struct sockmap_netwalk *w,
+				struct inet_hashinfo *h)
+{
+	struct inet_listen_hashbucket *ilb = sockmap_listen_bucket(h, w->bucket);
+
+	if (hlist_nulls_empty(&ilb->nulls_head)) {
+		sockmap_netwalk_taken(w, false, 0);
+		return;
+	}
+	spin_lock(&ilb->lock);
+	sockmap_take_nulls(w, &ilb->nulls_head);
+	spin_unlock(&ilb->lock);
+}
+
 static void sockmap_take_tcp(struct sockmap_netwalk *w,
 			     struct inet_hashinfo *h)
 {
 	struct inet_ehash_bucket *head = &h->ehash[w->bucket];
 	spinlock_t *lock = inet_ehash_lockp(h, w->bucket);
-	struct hlist_nulls_node *node;
-	unsigned int offset = 0;
-	bool full = false;
-	struct sock *sk;
 
 	if (hlist_nulls_empty(&head->chain)) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
 	spin_lock_bh(lock);
-	rcu_read_lock();
-	sk_nulls_for_each(sk, node, &head->chain) {
-		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
-			full = true;
-			break;
-		}
-		offset++;
-	}
-	rcu_read_unlock();
+	sockmap_take_nulls(w, &head->chain);
 	spin_unlock_bh(lock);
-	sockmap_netwalk_taken(w, full, offset);
 }
 
 static void sockmap_take_udp(struct sockmap_netwalk *w, struct udp_table *t)
 {
 	struct udp_hslot *hslot = &t->hash[w->bucket];
-	unsigned int offset = 0;
-	bool full = false;
-	struct sock *sk;
 
 	if (hlist_empty(&hslot->head)) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
 	spin_lock_bh(&hslot->lock);
-	rcu_read_lock();
-	sk_for_each(sk, &hslot->head) {
-		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
-			full = true;
-			break;
-		}
-		offset++;
-	}
-	rcu_read_unlock();
+	sockmap_take_list(w, &hslot->head);
 	spin_unlock_bh(&hslot->lock);
-	sockmap_netwalk_taken(w, full, offset);
 }
 
 static void sockmap_take_raw(struct sockmap_netwalk *w,
 			     struct raw_hashinfo *h)
 {
 	struct hlist_head *head = &h->ht[w->bucket];
-	unsigned int offset = 0;
-	bool full = false;
-	struct sock *sk;
 
 	if (hlist_empty(head)) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
 	sockmap_raw_lock(h);
-	rcu_read_lock();
-	sk_for_each(sk, head) {
-		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
-			full = true;
-			break;
-		}
-		offset++;
-	}
-	rcu_read_unlock();
+	sockmap_take_list(w, head);
 	sockmap_raw_unlock(h);
-	sockmap_netwalk_taken(w, full, offset);
 }
 
 /* The table of kind @kind that @net uses; NULL when the kernel has none. */
 static void *sockmap_table_of(const struct net *net, unsigned int kind)
 {
 	switch (kind) {
+	case SOCKMAP_TABLE_TCP_LISTEN:
 	case SOCKMAP_TABLE_TCP:
 		return net->ipv4.tcp_death_row.hashinfo;
 	case SOCKMAP_TABLE_UDP:
@@ -412,6 +434,8 @@ static void *sockmap_table_of(const struct net *net, unsigned int kind)
 static unsigned int sockmap_table_buckets(void *table, unsigned int kind)
 {
 	switch (kind) {
+	case SOCKMAP_TABLE_TCP_LISTEN:
+		return sockmap_listen_buckets((struct inet_hashinfo *)table);
 	case SOCKMAP_TABLE_TCP:
 		return ((struct inet_hashinfo *)table)->ehash_mask + 1;
 	case SOCKMAP_TABLE_UDP:
@@ -426,6 +450,9 @@ static unsigned int sockmap_table_buckets(void *table, unsigned int kind)
 static void sockmap_take_bucket(struct sockmap_netwalk *w, void *table)
 {
 	switch (w->kind) {
+	case SOCKMAP_TABLE_TCP_LISTEN:
+		sockmap_take_listen(w, table);
+		break;
 	case SOCKMAP_TABLE_TCP:
 		sockmap_take_tcp(w, table);
 		break;
