@@ -9,8 +9,9 @@
  * The suites, by kind: sockmap_fields (names and formatted fields,
  * sockmap_fields_test.c), sockmap_rows (rows of real sockets,
  * sockmap_rows_test.c), sockmap_walk (the seq_file walk over every task's
- * fds, sockmap_walk_test.c) and sockmap_access (who may see whom,
- * sockmap_access_test.c).
+ * fds, sockmap_walk_test.c), sockmap_access (who may see whom,
+ * sockmap_access_test.c) and sockmap_netwalk (the rows of sockets that
+ * /proc/net lists and no fd holds, sockmap_netwalk_test.c).
  *
  * Every expected value comes from somewhere sockmap does not: the RFCs and
  * the kernel's own definitions for the formatting tables, and the fields
