@@ -205,6 +205,18 @@ static inline struct udp_table *sockmap_udp_table(const struct net *net)
 #define sockmap_listen_buckets(h)	((h)->lhash2_mask + 1)
 #define sockmap_listen_bucket(h, i)	(&(h)->lhash2[i])
 #endif
+/*
+ * The owner /proc/net/tcp prints for a full socket: sk_uid() (the uid the
+ * socket was made with, kept after its struct socket is gone) where the
+ * kernel has that accessor (7.0 on); before, sock_i_uid(), the socket
+ * inode's owner, which is root once the sock has no struct socket (a
+ * child not yet accepted, an orphan).
+ */
+#ifdef SOCKMAP_HAVE_SK_UID
+#define sockmap_sk_uid(sk)	sk_uid(sk)
+#else
+#define sockmap_sk_uid(sk)	sock_i_uid(sk)
+#endif
 #ifdef SOCKMAP_HAVE_RAW_HASHINFO_SPINLOCK
 #define sockmap_raw_lock(h)	spin_lock(&(h)->lock)
 #define sockmap_raw_unlock(h)	spin_unlock(&(h)->lock)

@@ -223,21 +223,6 @@ static const char *sockmap_nw_sock_ptr(struct kunit *test,
 }
 
 /*
- * The owner /proc/net/tcp prints for full socket @sk: sk_uid() where the
- * kernel has it (the socket's uid, kept after the struct socket is gone);
- * before, sock_i_uid(), the socket inode's owner, which is root once the
- * sock has no struct socket (an accept queue's child, an orphan).
- */
-static kuid_t sockmap_nw_sk_uid(struct sock *sk)
-{
-#ifdef SOCKMAP_HAVE_SK_UID
-	return sk_uid(sk);
-#else
-	return sock_i_uid(sk);
-#endif
-}
-
-/*
  * /proc/net/tcp's uid column of what the hash holds for @t: a full
  * socket's owner, a request's listener's, 0 for a timewait socket. The
  * lookup's reference is dropped before returning.
@@ -251,9 +236,9 @@ static uid_t sockmap_nw_uid(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, sk);
 	if (sk->sk_state == TCP_NEW_SYN_RECV)
 		uid = from_kuid_munged(&init_user_ns,
-				       sockmap_nw_sk_uid(inet_reqsk(sk)->rsk_listener));
+				       sockmap_sk_uid(inet_reqsk(sk)->rsk_listener));
 	else if (sk_fullsock(sk))
-		uid = from_kuid_munged(&init_user_ns, sockmap_nw_sk_uid(sk));
+		uid = from_kuid_munged(&init_user_ns, sockmap_sk_uid(sk));
 	sock_gen_put(sk);
 	return uid;
 }

@@ -145,6 +145,6 @@ char *sockmap_fmt_inet_mini(char *p, struct sock *sk)
 kuid_t sockmap_inet_mini_uid(struct sock *sk)
 {
 	if (sk->sk_state == TCP_NEW_SYN_RECV)
-		return READ_ONCE(inet_reqsk(sk)->rsk_listener->sk_uid);
+		return sockmap_sk_uid(inet_reqsk(sk)->rsk_listener);
 	return GLOBAL_ROOT_UID;
 }

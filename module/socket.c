@@ -163,8 +163,8 @@ static char *sockmap_fmt_mini_identity(char *p, struct sock *sk,
 /*
  * sockmap_fmt_sock - columns INODE .. PEER for @sk, an INET or INET6
  * socket that no file holds, as /proc/net shows it: INODE is the socket's
- * (a kernel socket has one) or 0, UID the socket's owner (sk_uid, which
- * outlives the socket's inode). The caller holds a reference to @sk.
+ * (a kernel socket has one) or 0, UID the owner /proc/net/tcp prints
+ * (sockmap_compat.h). The caller holds a reference to @sk.
  */
 char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
 		       enum sockmap_kptr kptr)
@@ -182,7 +182,7 @@ char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
 	p = col_ull(p, COL_INODE, sockmap_sock_ino(sk));
 	p = sockmap_fmt_identity(p, sk, &name, kptr);
 	p = sockmap_fmt_inet(p, sk, &peer_ino);
-	p = col_ull(p, COL_UID, sockmap_reader_uid(m, READ_ONCE(sk->sk_uid)));
+	p = col_ull(p, COL_UID, sockmap_reader_uid(m, sockmap_sk_uid(sk)));
 	return col_ino(p, COL_PEER, peer_ino);
 }
 
