@@ -713,15 +713,16 @@ static void sockmap_test_orphan(struct kunit *test)
 
 /*
  * Kernel sockets (sock_create_kern(), no file), as tunnels hold them: UDP
- * over IPv4 and IPv6 bound to loopback, and a TCP connection's client.
- * Each is one row, with its socket inode; the TCP one names the server,
- * its other end, in PEER.
+ * over IPv4 and IPv6 bound to loopback, a TCP connection's client, and a
+ * TCP listener, as an in-kernel server holds one. Each is one row, with
+ * its socket inode; the TCP client names the server, its other end, in
+ * PEER.
  */
 static void sockmap_test_kernel_sockets(struct kunit *test)
 {
-	struct sockmap_nw_tuple u4, u6, tt;
+	struct sockmap_nw_tuple u4, u6, tt, tl;
 	const struct sockmap_nw_row *row;
-	struct socket *udp4, *udp6, *tcp;
+	struct socket *udp4, *udp6, *tcp, *klisten;
 	struct file *listener, *server;
 	struct sockmap_nw_walk *w;
 
@@ -738,6 +739,12 @@ static void sockmap_test_kernel_sockets(struct kunit *test)
 			   sockmap_test_port(test, listener));
 	server = sockmap_test_accept(test, listener);
 	sockmap_nw_tuple(test, tcp, &tt);
+	/* An in-kernel server's listener: in TCP's listening hash, no file */
+	klisten = sockmap_nw_kern_socket(test, AF_INET6, SOCK_STREAM,
+					 IPPROTO_TCP);
+	sockmap_nw_bind(test, klisten, AF_INET6, "::1", 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(klisten, 7), 0);
+	sockmap_nw_tuple(test, klisten, &tl);
 
 	/* Act */
 	w = sockmap_nw_read(test);
@@ -753,6 +760,15 @@ static void sockmap_test_kernel_sockets(struct kunit *test)
 				     sockmap_test_fmt(test, "%pK", udp6->sk),
 				     "INET6", "DGRAM");
 	EXPECT_COL(test, row, COL_REMOTE, "[::]:0");
+
+	/* Assert: the listener, its accept queue (none) and backlog (7) */
+	row = sockmap_nw_only(test, w, "TCP", &tl, "LISTEN");
+	sockmap_nw_expect_holderless(test, row, SOCK_INODE(klisten)->i_ino,
+				     sockmap_test_fmt(test, "%pK", klisten->sk),
+				     "INET6", "STREAM");
+	EXPECT_COL(test, row, COL_REMOTE, "[::]:0");
+	EXPECT_COL(test, row, COL_RXQ, "0");
+	EXPECT_COL(test, row, COL_TXQ, "7");
 
 	/* Assert: TCP, whose other end is the accepted server */
 	row = sockmap_nw_tcp_row(test, w, &tt, "ESTABLISHED",
