@@ -179,26 +179,24 @@ bool sockmap_may_see_net(struct sockmap_reader *r, struct task_struct *task,
  * the fd tables. Which network namespaces: the opener's, and that of
  * every task whose /proc/TID/net procfs lets the opener read (@seen,
  * noted during the walk of the tasks). What outlives a read holds no
- * reference but @own: @seen's witnesses are task numbers, asked again at
- * each read, and the cursor is a position.
+ * reference but @own: @seen maps a namespace's inode number to its
+ * cookie, and the cursor is a position.
  */
 struct net;
 struct sock;
-struct pid_namespace;
 
 struct sockmap_netwalk {
 	struct net *own;	/* the opener's, held while the file is open */
-	struct xarray seen;	/* namespace inode -> xa_mk_value(witness tid) */
+	struct xarray seen;	/* namespace inode -> xa_mk_value(its cookie) */
 
-	/* The cursor: the table, whose, the bucket, the place in it. */
+	/* The cursor: the table, whose (0: the shared one, or a cookie), */
 	unsigned int kind;
-	unsigned int owner;
-	unsigned int bucket;
-	unsigned int offset;
+	u64 owner;
+	unsigned int bucket;	/* the bucket, */
+	unsigned int offset;	/* the place in it. */
 
-	/* For one read: the namespaces seen, held, by inode; the batch. */
-	struct net **nets;
-	unsigned int nr_nets;
+	/* For one read: the owner's namespace, held, and the batch. */
+	struct net *owner_net;
 	struct sockmap_netslot {
 		struct sock *sk;
 		unsigned int offset;	/* its place in its bucket */
@@ -211,10 +209,10 @@ struct sockmap_netwalk {
 void sockmap_netwalk_open(struct sockmap_netwalk *w);
 void sockmap_netwalk_release(struct sockmap_netwalk *w);
 int sockmap_netwalk_rewind(struct sockmap_netwalk *w);
+void sockmap_netwalk_forget(struct sockmap_netwalk *w);
 int sockmap_netwalk_note(struct sockmap_netwalk *w, struct sockmap_reader *r,
 			 struct task_struct *task, int tid);
-int sockmap_netwalk_start(struct sockmap_netwalk *w, struct sockmap_reader *r,
-			  struct pid_namespace *ns);
+int sockmap_netwalk_start(struct sockmap_netwalk *w);
 struct sock *sockmap_netwalk_next(struct sockmap_netwalk *w);
 void sockmap_netwalk_shown(struct sockmap_netwalk *w);
 void sockmap_netwalk_stop(struct sockmap_netwalk *w);

@@ -217,6 +217,15 @@ static inline struct udp_table *sockmap_udp_table(const struct net *net)
 #else
 #define sockmap_sk_uid(sk)	sock_i_uid(sk)
 #endif
+/*
+ * A network namespace's cookie, unique and never reused: set at the
+ * namespace's setup; an atomic64_t up to 5.13, a plain u64 since.
+ */
+#ifdef SOCKMAP_HAVE_NET_COOKIE_ATOMIC
+#define sockmap_net_cookie(net)	((u64)atomic64_read(&(net)->net_cookie))
+#else
+#define sockmap_net_cookie(net)	((net)->net_cookie)
+#endif
 #ifdef SOCKMAP_HAVE_RAW_HASHINFO_SPINLOCK
 #define sockmap_raw_lock(h)	spin_lock(&(h)->lock)
 #define sockmap_raw_unlock(h)	spin_unlock(&(h)->lock)

@@ -663,8 +663,7 @@ static struct file *sockmap_row_file(const struct sockmap_iter *it)
 
 /*
  * sockmap_get_holderless - move to the first socket that no file holds at
- * or after the netwalk's cursor, holding the namespaces the reader may see
- * for this read first (netwalk.c). Returns @it, the batch holding a
+ * or after the netwalk's cursor (netwalk.c). Returns @it, the batch holding a
  * reference to the current socket; NULL at the end of the output, where
  * the namespaces noted are forgotten; or an ERR_PTR() that ends the read.
  */
@@ -674,7 +673,7 @@ static struct sockmap_iter *sockmap_get_holderless(struct sockmap_iter *it)
 	int err;
 
 	if (!it->netwalk.batch) {
-		err = sockmap_netwalk_start(&it->netwalk, &it->reader, it->ns);
+		err = sockmap_netwalk_start(&it->netwalk);
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -682,7 +681,7 @@ static struct sockmap_iter *sockmap_get_holderless(struct sockmap_iter *it)
 	if (IS_ERR(sk))
 		return ERR_CAST(sk);
 	if (!sk) {
-		xa_destroy(&it->netwalk.seen);
+		sockmap_netwalk_forget(&it->netwalk);
 		return NULL;
 	}
 	return it;

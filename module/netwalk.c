@@ -18,12 +18,13 @@
  * Which namespaces: those whose sockets procfs lets the reader list. The
  * opener's own, as for /proc/net/tcp, and that of every task whose
  * /proc/TID/net/tcp procfs lets the opener read (sockmap_may_see_net()).
- * The walk of the tasks notes, for each namespace it meets, the first task
- * that lets the reader in (sockmap_netwalk_note()): a number, no
- * reference. At each read that reaches the tables, every such witness is
- * asked again, and must still be in that namespace: the namespace is then
- * held for the read, and the sockets in it are compared with it by
- * address, which cannot be reused meanwhile.
+ * The walk of the tasks, which comes first in each pass, notes each
+ * namespace it meets that a task lets the reader in (sockmap_netwalk_note())
+ * by its inode number and its cookie; the decision is as old as the pass,
+ * as the choice of which task shows a shared fd table is. A socket is
+ * shown when its namespace's number leads to that namespace's cookie:
+ * cookies are never reused, so a namespace made since with a freed
+ * number is not taken for the one noted. The notes hold no reference.
  *
  * Locking and references, as the BPF TCP iterator does
  * (bpf_iter_tcp_batch()): a batch of sockets is taken from one bucket
@@ -42,6 +43,7 @@
 
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
+#include <linux/rculist.h>
 #include <linux/rculist_nulls.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -88,9 +90,8 @@ void sockmap_netwalk_release(struct sockmap_netwalk *w)
 
 /*
  * sockmap_netwalk_rewind - a pass over the output starts: forget what the
- * last one noted, note the opener's own namespace (witness 0: the file
- * holds it), and put the cursor at the first table. -ENOMEM if that note
- * cannot be made.
+ * last one noted, note the opener's own namespace, and put the cursor at
+ * the first table. -ENOMEM if that note cannot be made.
  */
 int sockmap_netwalk_rewind(struct sockmap_netwalk *w)
 {
@@ -99,125 +100,73 @@ int sockmap_netwalk_rewind(struct sockmap_netwalk *w)
 	w->owner = 0;
 	w->bucket = 0;
 	w->offset = 0;
-	return xa_err(xa_store(&w->seen, w->own->ns.inum, xa_mk_value(0),
+	return xa_err(xa_store(&w->seen, w->own->ns.inum,
+			       xa_mk_value(sockmap_net_cookie(w->own)),
 			       GFP_KERNEL_ACCOUNT));
 }
 
-/*
- * sockmap_task_net_get - @task's network namespace, with a reference the
- * caller drops with put_net(); NULL once it has let go of its namespaces.
- * task_lock() keeps task->nsproxy, which holds the namespace; the caller
- * holds a reference to @task.
- */
-static struct net *sockmap_task_net_get(struct task_struct *task)
+/* sockmap_netwalk_forget - the output has ended: free the notes. */
+void sockmap_netwalk_forget(struct sockmap_netwalk *w)
 {
-	struct net *net = NULL;
-
-	task_lock(task);
-	if (task->nsproxy)
-		net = get_net(task->nsproxy->net_ns);
-	task_unlock(task);
-	return net;
+	xa_destroy(&w->seen);
 }
 
 /*
  * sockmap_netwalk_note - during the walk of the tasks: if @task (number
  * @tid) is in a namespace not noted yet in this pass, and the reader may
- * read its /proc/@tid/net, note @tid as the witness that lets the reader
- * see that namespace's sockets. Returns 0, or the error that ends the read:
- * procfs gave no answer (@r->err), or no memory for the note. Sleeps; the
- * caller holds a reference to @task and no lock.
+ * read its /proc/@tid/net/tcp, note that namespace: its sockets are shown.
+ * Returns 0, or the error that ends the read: procfs gave no answer
+ * (@r->err), or no memory for the note. Sleeps; the caller holds a
+ * reference to @task and no lock.
  */
 int sockmap_netwalk_note(struct sockmap_netwalk *w, struct sockmap_reader *r,
 			 struct task_struct *task, int tid)
 {
 	unsigned int inum = 0;
+	u64 cookie = 0;
+	void *entry;
 
 	/* task->nsproxy holds the namespace while task_lock() is held. */
 	task_lock(task);
-	if (task->nsproxy)
+	if (task->nsproxy) {
 		inum = task->nsproxy->net_ns->ns.inum;
+		cookie = sockmap_net_cookie(task->nsproxy->net_ns);
+	}
 	task_unlock(task);
-	if (!inum || xa_load(&w->seen, inum))
+	if (!inum)
+		return 0;
+	entry = xa_load(&w->seen, inum);
+	if (entry && xa_to_value(entry) == cookie)
 		return 0;
 	if (!sockmap_may_see_net(r, task, tid))
 		return r->err;
-	return xa_err(xa_store(&w->seen, inum, xa_mk_value(tid),
+	return xa_err(xa_store(&w->seen, inum, xa_mk_value(cookie),
 			       GFP_KERNEL_ACCOUNT));
 }
 
 /*
- * sockmap_witness_net - the namespace numbered @inum that task @tid let
- * the reader see, if that task is still in it and still lets the reader
- * read its /proc/@tid/net; with a reference the caller drops with
- * put_net(). NULL otherwise, and @r->err when procfs gave no answer.
- * Sleeps.
+ * sockmap_netwalk_start - at a read that shows holderless rows: the
+ * batch. Returns 0 or -ENOMEM; sockmap_netwalk_stop() frees it.
  */
-static struct net *sockmap_witness_net(struct sockmap_reader *r,
-				       struct pid_namespace *ns, int tid,
-				       unsigned int inum)
+int sockmap_netwalk_start(struct sockmap_netwalk *w)
 {
-	struct task_struct *task;
-	struct net *net;
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	if (!task)
-		return NULL;
-	net = sockmap_task_net_get(task);
-	if (net && (net->ns.inum != inum ||
-		    !sockmap_may_see_net(r, task, tid))) {
-		put_net(net);
-		net = NULL;
-	}
-	put_task_struct(task);
-	return net;
-}
-
-/*
- * sockmap_netwalk_start - at a read that shows holderless rows: hold every
- * namespace noted, in w->nets by inode number (the order of w->seen),
- * after asking each witness again, and allocate the batch. Returns 0, or
- * -ENOMEM, or the error that kept procfs from answering (@r->err).
- * sockmap_netwalk_stop() drops it all. Sleeps.
- */
-int sockmap_netwalk_start(struct sockmap_netwalk *w, struct sockmap_reader *r,
-			  struct pid_namespace *ns)
-{
-	unsigned long inum, nr = 0;
-	struct net *net;
-	void *entry;
-
-	xa_for_each(&w->seen, inum, entry)
-		nr++;
-	w->nets = kvmalloc_array(nr, sizeof(*w->nets), GFP_KERNEL_ACCOUNT);
 	w->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*w->batch),
 				 GFP_KERNEL_ACCOUNT);
-	if (!w->nets || !w->batch)
-		return -ENOMEM;
-	xa_for_each(&w->seen, inum, entry) {
-		if (w->nr_nets == nr)	/* noted since: at the next read */
-			break;
-		if (!xa_to_value(entry))
-			net = get_net(w->own);
-		else
-			net = sockmap_witness_net(r, ns, xa_to_value(entry),
-						  inum);
-		if (r->err)
-			return r->err;
-		if (net)
-			w->nets[w->nr_nets++] = net;
-	}
-	return 0;
+	return w->batch ? 0 : -ENOMEM;
+}
+
+/* Done with the namespace whose own table the cursor was in. */
+static void sockmap_netwalk_put_owner(struct sockmap_netwalk *w)
+{
+	if (w->owner_net)
+		put_net(w->owner_net);
+	w->owner_net = NULL;
 }
 
 /*
  * sockmap_netwalk_stop - at the end of a read: drop the sockets of the
  * batch not shown yet, keeping the current one's place for the next read,
- * and the namespaces held. Safe to repeat.
+ * and the namespace held. Safe to repeat.
  */
 void sockmap_netwalk_stop(struct sockmap_netwalk *w)
 {
@@ -231,30 +180,23 @@ void sockmap_netwalk_stop(struct sockmap_netwalk *w)
 	w->len = 0;
 	kfree(w->batch);
 	w->batch = NULL;
-	while (w->nr_nets)
-		put_net(w->nets[--w->nr_nets]);
-	kvfree(w->nets);
-	w->nets = NULL;
+	sockmap_netwalk_put_owner(w);
 }
 
 /*
- * sockmap_netwalk_sees - whether @net is one of the namespaces held for
- * this read: found by inode number, then compared by address (held, so
- * not reused).
+ * sockmap_netwalk_sees - whether @net is the opener's namespace or one
+ * noted in this pass: its number leads to its cookie. The caller keeps
+ * @net alive (a socket in it, or a reference).
  */
-static bool sockmap_netwalk_sees(const struct sockmap_netwalk *w,
+static bool sockmap_netwalk_sees(struct sockmap_netwalk *w,
 				 const struct net *net)
 {
-	unsigned int lo = 0, hi = w->nr_nets, mid;
+	void *entry;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (w->nets[mid]->ns.inum < net->ns.inum)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < w->nr_nets && w->nets[lo] == net;
+	if (net == w->own)
+		return true;
+	entry = xa_load(&w->seen, net->ns.inum);
+	return entry && xa_to_value(entry) == sockmap_net_cookie(net);
 }
 
 /*
@@ -467,38 +409,70 @@ static void sockmap_take_bucket(struct sockmap_netwalk *w, void *table)
 }
 
 /*
+ * sockmap_next_owner - the namespace with the lowest cookie at or above
+ * w->owner that the reader may see and that has a table of kind w->kind
+ * of its own (not @shared), with a reference; NULL when there is none.
+ * One pass over the namespaces under RCU for each; a namespace on its way
+ * out (maybe_get_net() fails) is passed over, moving w->owner past it.
+ */
+static struct net *sockmap_next_owner(struct sockmap_netwalk *w, void *shared)
+{
+	struct net *net, *best, *held = NULL;
+
+	rcu_read_lock();
+	do {
+		best = NULL;
+		for_each_net_rcu(net) {
+			if (sockmap_net_cookie(net) < w->owner ||
+			    (best && sockmap_net_cookie(net) >=
+				     sockmap_net_cookie(best)) ||
+			    sockmap_table_of(net, w->kind) == shared ||
+			    !sockmap_netwalk_sees(w, net))
+				continue;
+			best = net;
+		}
+		if (best) {
+			held = maybe_get_net(best);
+			if (!held)
+				w->owner = sockmap_net_cookie(best) + 1;
+		}
+	} while (best && !held);
+	rcu_read_unlock();
+	return held;
+}
+
+/*
  * sockmap_netwalk_table - the table the cursor is in, moving it to the
  * next one there is when its own is not: NULL past the last. For each
- * kind, the table shared with init_net comes first (owner 0), if a
- * namespace held uses it; then each held namespace's own (owner: its
- * inode number), in the order of their numbers. A namespace that has
- * gone since takes its table with it; the cursor moves on to the next.
+ * kind, the table most namespaces share, init_net's, comes first (owner
+ * 0); then each namespace's own, if the reader may see it, in the order
+ * of their cookies (owner: the cookie). That namespace is held until the
+ * end of the read or of its table; one that has gone since takes its table
+ * with it, and the cursor moves on to the next.
  */
 static void *sockmap_netwalk_table(struct sockmap_netwalk *w)
 {
-	unsigned int i;
-	void *shared, *table;
+	void *shared;
+	struct net *net;
 
 	for (; w->kind < SOCKMAP_NR_TABLES;
 	     w->kind++, w->owner = 0, w->bucket = 0, w->offset = 0) {
 		shared = sockmap_table_of(&init_net, w->kind);
 		if (!shared)
 			continue;
-		for (i = 0; !w->owner && i < w->nr_nets; i++)
-			if (sockmap_table_of(w->nets[i], w->kind) == shared)
-				return shared;
-		for (i = 0; i < w->nr_nets; i++) {
-			if (w->nets[i]->ns.inum < w->owner)
-				continue;
-			table = sockmap_table_of(w->nets[i], w->kind);
-			if (table == shared)
-				continue;
-			if (w->nets[i]->ns.inum != w->owner) {
-				w->owner = w->nets[i]->ns.inum;
+		if (!w->owner)
+			return shared;
+		if (w->owner_net)
+			return sockmap_table_of(w->owner_net, w->kind);
+		net = sockmap_next_owner(w, shared);
+		if (net) {
+			if (sockmap_net_cookie(net) != w->owner) {
+				w->owner = sockmap_net_cookie(net);
 				w->bucket = 0;
 				w->offset = 0;
 			}
-			return table;
+			w->owner_net = net;
+			return sockmap_table_of(net, w->kind);
 		}
 	}
 	return NULL;
@@ -523,6 +497,7 @@ static void sockmap_netwalk_fill(struct sockmap_netwalk *w)
 	for (looked = 0; looked < SOCKMAP_NET_BUCKETS && !w->len; looked++) {
 		if (w->bucket >= sockmap_table_buckets(table, w->kind)) {
 			/* Past its last bucket: the next owner's, or kind. */
+			sockmap_netwalk_put_owner(w);
 			w->owner++;
 			w->bucket = 0;
 			w->offset = 0;
