@@ -14,6 +14,8 @@
  * tcp4_seq_show() and udp4_seq_show() read them; never from sockmap.
  */
 
+#include <linux/sched/signal.h>
+
 #include "sockmap_test.h"
 
 #include <net/inet6_hashtables.h>
@@ -843,6 +845,62 @@ static void sockmap_test_held(struct kunit *test)
 		   holderless);
 }
 
+/* Undo sockmap_test_killed()'s SIGKILL, whatever the case's outcome. */
+static void sockmap_nw_unkill(void *unused)
+{
+	flush_signals(current);
+	disallow_signal(SIGKILL);
+}
+
+/*
+ * A reader sent SIGKILL while the walk is in the socket tables ends at the
+ * next batch with -EINTR, as in the walk of the tasks: a table of many
+ * sockets no file holds (an unprivileged user's TIME_WAIT sockets, say)
+ * must not keep a killed reader. Read a byte at a time, which makes
+ * seq_file produce one row per fill, to the first byte of the first row of
+ * a socket no file holds; then SIGKILL this thread. What seq_file has made
+ * already may still come (the rest of that row, and the next row, which
+ * seq_file makes when a read empties its buffer); then a read fails with
+ * -EINTR, before the output's end: a third socket waits.
+ */
+static void sockmap_test_killed(struct kunit *test)
+{
+	struct socket *udp[3];
+	int i, rows_after = 0;
+	char prev, c = '\n';
+	struct file *walk;
+	loff_t pos = 0;
+	ssize_t n;
+
+	/* Arrange: sockets no file holds, and a walk read up to the first */
+	for (i = 0; i < ARRAY_SIZE(udp); i++) {
+		udp[i] = sockmap_nw_kern_socket(test, AF_INET, SOCK_DGRAM,
+						IPPROTO_UDP);
+		sockmap_nw_bind(test, udp[i], AF_INET, "127.0.0.1", 0);
+	}
+	walk = sockmap_test_open_own_walk(test);
+	do {
+		prev = c;
+		n = kernel_read(walk, &c, 1, &pos);
+		KUNIT_ASSERT_EQ_MSG(test, n, 1,
+				    "the output ended before a holderless row");
+	} while (!(prev == '\n' && c == '-'));
+	allow_signal(SIGKILL);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sockmap_nw_unkill,
+							NULL), 0);
+
+	/* Act */
+	send_sig(SIGKILL, current, 1);
+	while ((n = kernel_read(walk, &c, 1, &pos)) == 1)
+		rows_after += c == '\n';
+
+	/* Assert */
+	KUNIT_EXPECT_EQ_MSG(test, n, -EINTR,
+			    "a read after SIGKILL, in the socket tables");
+	KUNIT_EXPECT_LE_MSG(test, rows_after, 2,
+			    "rows ended after SIGKILL: that row and one more");
+}
+
 static struct kunit_case sockmap_netwalk_cases[] = {
 	KUNIT_CASE_PARAM(sockmap_test_timewait, sockmap_nw_family_gen_params),
 	KUNIT_CASE(sockmap_test_request),
@@ -850,6 +908,7 @@ static struct kunit_case sockmap_netwalk_cases[] = {
 	KUNIT_CASE(sockmap_test_orphan),
 	KUNIT_CASE(sockmap_test_kernel_sockets),
 	KUNIT_CASE(sockmap_test_held),
+	KUNIT_CASE(sockmap_test_killed),
 	{}
 };
 
