@@ -134,43 +134,21 @@ check_tcp_ss() {
 			for (i = 3; i <= NF; i++)
 				if ($i ~ /^ino:/)
 					ino = substr($i, 5)
-			if (ino != "") {
-				rtt[ino] = 0; retrans[ino] = 0
-				acked[ino] = 0; received[ino] = 0
-			}
-			next
-		}
-		if ($2 != "tcp-info")
-			next
-		for (i = 3; i <= NF && ino != ""; i++) {	# its tcp_info
-			if ($i ~ /^rtt:/) {
-				split(substr($i, 5), v, "/")
-				rtt[ino] = v[1] * 1000
-			}
-			if ($i ~ /^retrans:/) {
-				split(substr($i, 9), v, "/")
-				retrans[ino] = v[2]
-			}
-			if ($i ~ /^bytes_acked:/)
-				acked[ino] = substr($i, 13)
-			if ($i ~ /^bytes_received:/)
-				received[ino] = substr($i, 16)
+			if (ino != "")
+				ss_socket(ino)
+		} else if ($2 == "tcp-info" && ino != "") {	# its tcp_info
+			ss_info(ino)
 		}
 		next
 	}
 	FNR == 1 || $PROTO != "TCP" { next }
 	{
 		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
-		if (!(ino in rtt)) {
+		if (!(ino in SS_RTT)) {
 			print what ": not in ss -tinea"
 			next
 		}
-		d = $SRTT_US - rtt[ino]
-		if ($SRTT_US !~ /^[0-9]+$/ || d > 1 || d < -1)
-			printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $SRTT_US, rtt[ino]
-		differ(what " RETRANS", $RETRANS, retrans[ino])
-		differ(what " TX_BYTES (ss bytes_acked)", $TX_BYTES, acked[ino])
-		differ(what " RX_BYTES (ss bytes_received)", $RX_BYTES, received[ino])
+		ss_differ(what, ino)
 		n++
 	}
 	END {
