@@ -3,7 +3,8 @@
  * input.c - reading /proc/sockmap: the header names the columns (their
  * order is not assumed, unknown ones are skipped), each row's cgroup is
  * cut to a label, and a socket is kept once per (label, INODE), since a
- * socket appears once per fd that holds it, in every task that holds it.
+ * socket appears once per fd that holds it, in every task that holds it
+ * (but for INODE 0: the sockets no file holds, a row each).
  *
  * The input is untrusted text: every line, field and number is bounded,
  * and anything that does not parse makes the whole read bad.
@@ -148,7 +149,10 @@ static bool seen_rehash(struct state *st)
 
 /*
  * Keep @s unless its (cgroup label, INODE) was seen: the same socket held
- * by several fds, or tasks, of one label counts once. -1 on ENOMEM.
+ * by several fds, or tasks, of one label counts once. INODE 0 is a socket
+ * that no file holds (TIME_WAIT, a request, an orphan, a child not yet
+ * accepted): each has one row, and all share that number, so each is
+ * kept. -1 on ENOMEM.
  */
 static int add_sock(struct state *st, const struct sock *s)
 {
@@ -160,7 +164,7 @@ static int add_sock(struct state *st, const struct sock *s)
 	mask = st->seen.nslot - 1;
 	for (h = seen_hash(s) & mask; st->seen.slot[h]; h = (h + 1) & mask) {
 		o = &st->socks[st->seen.slot[h] - 1];
-		if (o->inode == s->inode && o->cgroup == s->cgroup)
+		if (s->inode && o->inode == s->inode && o->cgroup == s->cgroup)
 			return 0;
 	}
 	if (!grow((void **)&st->socks, &st->capsocks, st->nsocks + 1,

@@ -71,7 +71,8 @@ static int by_label_kind(const void *a, const void *b, void *arg)
 
 /*
  * Sockets folded into "other" from two labels may be one socket: count
- * it once there too. Sorting by (label, INODE) makes such twins adjacent.
+ * it once there too (not INODE 0: see add_sock()). Sorting by (label,
+ * INODE) makes such twins adjacent.
  */
 static void dedupe_other(struct state *st)
 {
@@ -80,7 +81,7 @@ static void dedupe_other(struct state *st)
 	qsort_r(st->socks, st->nsocks, sizeof(*st->socks), by_label_inode, st);
 	for (i = 0; i < st->nsocks; i++) {
 		if (n && st->socks[i].out == OTHER &&
-		    st->socks[n - 1].out == OTHER &&
+		    st->socks[n - 1].out == OTHER && st->socks[i].inode &&
 		    st->socks[n - 1].inode == st->socks[i].inode)
 			continue;
 		st->socks[n++] = st->socks[i];

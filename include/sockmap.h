@@ -11,6 +11,7 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <linux/un.h>
+#include <linux/xarray.h>
 
 /*
  * module/iter.c takes a task's sockets from its fd table in batches: up to
@@ -127,6 +128,9 @@ void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 		      unsigned int fd, struct file *file, const char *cgroup,
 		      unsigned int cgroup_len, enum sockmap_kptr kptr);
 void sockmap_show_socket(struct seq_file *m, struct file *file);
+void sockmap_show_holderless(struct seq_file *m, struct sock *sk,
+			     const char *cgroup, unsigned int cgroup_len,
+			     enum sockmap_kptr kptr);
 
 /*
  * module/cgroup.c - the cgroup v2 path of a task, as /proc/PID/cgroup shows
@@ -137,6 +141,7 @@ struct cgroup;
 struct cgroup_namespace;
 #define SOCKMAP_CGROUP_ESCAPED_MAX	(4 * PATH_MAX)
 struct cgroup *sockmap_task_cgroup_get(struct task_struct *task);
+struct cgroup *sockmap_sock_cgroup_get(struct sock *sk);
 void sockmap_cgroup_put(struct cgroup *cgrp);
 bool sockmap_cgroup_is_dead(struct cgroup *cgrp);
 int sockmap_cgroup_path(struct cgroup *cgrp, struct cgroup_namespace *ns,
@@ -163,6 +168,57 @@ struct sockmap_reader {
 bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 		     int tid);
 void sockmap_reader_put(struct sockmap_reader *r);
+
+bool sockmap_may_see_net(struct sockmap_reader *r, struct task_struct *task,
+			 int tid);
+
+/*
+ * module/netwalk.c - the sockets that /proc/net's inet files list and no
+ * file holds (TIME_WAIT, request sockets, a listener's children not yet
+ * accepted, orphans, the kernel's own sockets), shown after the rows of
+ * the fd tables. Which network namespaces: the opener's, and that of
+ * every task whose /proc/TID/net procfs lets the opener read (@seen,
+ * noted during the walk of the tasks). What outlives a read holds no
+ * reference but @own: @seen's witnesses are task numbers, asked again at
+ * each read, and the cursor is a position.
+ */
+struct net;
+struct sock;
+struct pid_namespace;
+
+struct sockmap_netwalk {
+	struct net *own;	/* the opener's, held while the file is open */
+	struct xarray seen;	/* namespace inode -> xa_mk_value(witness tid) */
+
+	/* The cursor: the table, whose, the bucket, the place in it. */
+	unsigned int kind;
+	unsigned int owner;
+	unsigned int bucket;
+	unsigned int offset;
+
+	/* For one read: the namespaces seen, held, by inode; the batch. */
+	struct net **nets;
+	unsigned int nr_nets;
+	struct sockmap_netslot {
+		struct sock *sk;
+		unsigned int offset;	/* its place in its bucket */
+	} *batch;
+	unsigned int batch_bucket;
+	unsigned int pos;	/* batch[pos] is the current row's */
+	unsigned int len;	/* batch[pos..len) hold references */
+};
+
+void sockmap_netwalk_open(struct sockmap_netwalk *w);
+void sockmap_netwalk_release(struct sockmap_netwalk *w);
+int sockmap_netwalk_rewind(struct sockmap_netwalk *w);
+int sockmap_netwalk_note(struct sockmap_netwalk *w, struct sockmap_reader *r,
+			 struct task_struct *task, int tid);
+int sockmap_netwalk_start(struct sockmap_netwalk *w, struct sockmap_reader *r,
+			  struct pid_namespace *ns);
+struct sock *sockmap_netwalk_next(struct sockmap_netwalk *w);
+void sockmap_netwalk_shown(struct sockmap_netwalk *w);
+void sockmap_netwalk_stop(struct sockmap_netwalk *w);
+int sockmap_walk_must_end(void);
 
 /*
  * module/iter.c - the seq_file walk over (task, fd). One read() fills at

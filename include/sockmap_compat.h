@@ -167,6 +167,40 @@ static inline struct pid *sockmap_find_ge_pid(int nr, struct pid_namespace *ns)
 #endif
 
 /*
+ * The tables /proc/net/udp and /proc/net/raw walk. UDP's is per network
+ * namespace since 6.2 (net->ipv4.udp_table: the global udp_table unless
+ * the namespace was made with udp_child_hash_entries set); before, every
+ * namespace shares the exported udp_table. UDP-Lite's is global and
+ * exported up to 7.2; 7.3 has no UDP-Lite. A raw table's lock is a
+ * spinlock since 6.0 (its readers use RCU), a rwlock before.
+ */
+#include <net/udp.h>
+#ifdef SOCKMAP_HAVE_NETNS_UDP_TABLE
+static inline struct udp_table *sockmap_udp_table(const struct net *net)
+{
+	return net->ipv4.udp_table;
+}
+#else
+static inline struct udp_table *sockmap_udp_table(const struct net *net)
+{
+	return &udp_table;
+}
+#endif
+#ifdef SOCKMAP_HAVE_UDPLITE_TABLE
+#include <net/udplite.h>
+#define sockmap_udplite_table() (&udplite_table)
+#else
+#define sockmap_udplite_table() ((struct udp_table *)NULL)
+#endif
+#ifdef SOCKMAP_HAVE_RAW_HASHINFO_SPINLOCK
+#define sockmap_raw_lock(h)	spin_lock(&(h)->lock)
+#define sockmap_raw_unlock(h)	spin_unlock(&(h)->lock)
+#else
+#define sockmap_raw_lock(h)	read_lock(&(h)->lock)
+#define sockmap_raw_unlock(h)	read_unlock(&(h)->lock)
+#endif
+
+/*
  * MPTCP's connection-level byte counters: mptcp_diag_fill_info() fills a
  * struct mptcp_info for getsockopt(MPTCP_INFO) and mptcp_diag, and is
  * exported for the latter; its mptcpi_bytes_acked and mptcpi_bytes_received

@@ -17,6 +17,7 @@
 #include <linux/compiler.h>
 #include <linux/math64.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include "sockmap.h"
 
@@ -276,6 +277,18 @@ char *sockmap_fmt_inet_bytes(char *p, struct sock *sk);
 
 /* module/tcp.c - TX_BYTES and RX_BYTES of a TCP socket. */
 char *sockmap_fmt_tcp_bytes(char *p, struct sock *sk);
+
+/*
+ * A socket that no file holds (module/netwalk.c), which the caller holds
+ * a reference to: module/socket.c - INODE .. PEER, and TX_BYTES and
+ * RX_BYTES ending the row; module/inet.c - STATE .. RETRANS and the owner
+ * of a TIME_WAIT or request socket, which is no full struct sock.
+ */
+char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
+		       enum sockmap_kptr kptr);
+char *sockmap_fmt_sock_traffic(char *p, struct sock *sk);
+char *sockmap_fmt_inet_mini(char *p, struct sock *sk);
+kuid_t sockmap_inet_mini_uid(struct sock *sk);
 
 /* module/unix.c - STATE .. RETRANS of a UNIX socket; PEER in *@peer_ino. */
 char *sockmap_fmt_unix(char *p, struct sock *sk, unsigned long *peer_ino);

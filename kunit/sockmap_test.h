@@ -176,6 +176,8 @@ int sockmap_test_header_column(struct kunit *test, const char *out,
 			       const char *name);
 long sockmap_test_line_number(struct kunit *test, const char *line,
 			      int col);
+long sockmap_test_line_number_or_none(struct kunit *test, const char *line,
+				      int col);
 void sockmap_test_count_ino(struct kunit *test, const char *out,
 			    unsigned long ino, int *own, int *others);
 int sockmap_test_suite_init(struct kunit_suite *suite);

@@ -467,8 +467,23 @@ long sockmap_test_line_number(struct kunit *test, const char *line,
 }
 
 /*
+ * Field @col of @line as a number, or -1 where it is "-" (the PID and FD
+ * of a socket no file holds), or fail.
+ */
+long sockmap_test_line_number_or_none(struct kunit *test, const char *line,
+				      int col)
+{
+	char field[24];
+
+	if (sockmap_test_line_field(line, col, field, sizeof(field)) &&
+	    !strcmp(field, "-"))
+		return -1;
+	return sockmap_test_line_number(test, line, col);
+}
+
+/*
  * Count the rows of socket inode @ino in @out: under this thread's PID in
- * *@own, under any other in *@others.
+ * *@own, under any other, or under none (PID "-"), in *@others.
  */
 void sockmap_test_count_ino(struct kunit *test, const char *out,
 			    unsigned long ino, int *own, int *others)
@@ -483,7 +498,7 @@ void sockmap_test_count_ino(struct kunit *test, const char *out,
 	*others = 0;
 	KUNIT_ASSERT_NOT_NULL(test, line);
 	while (*++line) {
-		pid = sockmap_test_line_number(test, line, pid_col);
+		pid = sockmap_test_line_number_or_none(test, line, pid_col);
 		row_ino = sockmap_test_line_number(test, line, ino_col);
 		if (row_ino == ino) {
 			if (pid == task_pid_nr(current))

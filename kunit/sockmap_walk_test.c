@@ -30,7 +30,8 @@ struct sockmap_test_fd {
 
 /*
  * Check every line: the header first, then rows of one-token fields, as
- * many as the header has, ordered by (PID, FD); and find our own fds' rows
+ * many as the header has, ordered by (PID, FD), then the rows of sockets
+ * no file holds, PID and FD "-"; and find our own fds' rows
  * among them, reading PID, COMM, FD, INODE and CGROUP where the header
  * names them. Kernel threads live in the root cgroup: CGROUP is "/" for
  * them.
@@ -46,6 +47,7 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 	};
 	char *line, *s, *tok, *field[NAMED];
 	int n, i, rows = 0, columns = 0, at[NAMED];
+	bool holderless = false;
 	long pid, fd;
 
 	line = strsep(&out, "\n");
@@ -81,6 +83,16 @@ static void sockmap_test_check_rows(struct kunit *test, char *out,
 			n++;
 		}
 		KUNIT_ASSERT_EQ_MSG(test, n, columns, "fields of: %s", copy);
+		/* Sockets no file holds come last, with no PID and no FD. */
+		if (!strcmp(field[PID], "-") || holderless) {
+			KUNIT_EXPECT_STREQ_MSG(test, field[PID], "-",
+					       "after a holderless row: %s",
+					       copy);
+			KUNIT_EXPECT_STREQ_MSG(test, field[FD], "-", "FD of: %s",
+					       copy);
+			holderless = true;
+			continue;
+		}
 		KUNIT_ASSERT_EQ(test, kstrtol(field[PID], 10, &pid), 0);
 		KUNIT_ASSERT_EQ(test, kstrtol(field[FD], 10, &fd), 0);
 		KUNIT_EXPECT_TRUE_MSG(test, pid > last_pid ||
@@ -210,8 +222,8 @@ static int sockmap_test_our_fds(struct kunit *test, const char *out,
 
 	KUNIT_ASSERT_NOT_NULL(test, line);
 	while (*++line) {
-		pid = sockmap_test_line_number(test, line, pid_col);
-		fd = sockmap_test_line_number(test, line, fd_col);
+		pid = sockmap_test_line_number_or_none(test, line, pid_col);
+		fd = sockmap_test_line_number_or_none(test, line, fd_col);
 		if (pid == task_tgid_nr(current)) {
 			if (n < max)
 				fds[n] = fd;

@@ -224,3 +224,43 @@ bool sockmap_may_see(struct sockmap_reader *r, struct task_struct *task,
 	rcu_read_unlock();
 	return ok;
 }
+
+/* The longest path sockmap_may_see_net() asks for. */
+#define SOCKMAP_NET_PATH_MAX	sizeof("2147483647/net/tcp")
+
+/*
+ * sockmap_may_see_net - may the reader @r read /proc/@tid/net/tcp, the
+ * sockets of @task's network namespace, in the instance of @r? procfs
+ * makes no ptrace check there: the lookup of @tid (hidepid=, gid=), search
+ * permission on /proc/@tid and on its net/, and net/ is there while the
+ * task has its namespaces. So the walk to that file, with the opener's
+ * credentials, is the whole question, as in sockmap_may_see().
+ *
+ * The caller holds a reference to @task and no lock: the check sleeps.
+ * What a failed walk says is sockmap_lookup_failed()'s to judge; a task
+ * still holding its fd table still has its namespaces (exit_files() comes
+ * first), so its -ENOENT is no answer there either.
+ */
+bool sockmap_may_see_net(struct sockmap_reader *r, struct task_struct *task,
+			 int tid)
+{
+	struct pid_namespace *ns = proc_pid_ns(r->proc_root.dentry->d_sb);
+	char name[SOCKMAP_NET_PATH_MAX];
+	const struct cred *old;
+	struct path path;
+	bool ok;
+	int err;
+
+	snprintf(name, sizeof(name), "%d/net/tcp", tid);
+	old = override_creds(r->cred);
+	err = sockmap_proc_lookup(r, name, &path);
+	revert_creds(old);
+	if (err)
+		return sockmap_lookup_failed(r, task, tid, err);
+	path_put(&path);
+
+	rcu_read_lock();
+	ok = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID) == task;
+	rcu_read_unlock();
+	return ok;
+}

@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <net/sock.h>
 
 #include "sockmap.h"
 
@@ -39,7 +40,30 @@ struct cgroup *sockmap_task_cgroup_get(struct task_struct *task)
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_task_cgroup_get);
 
-/* Drop a reference from sockmap_task_cgroup_get(); NULL is none. */
+/*
+ * sockmap_sock_cgroup_get - the cgroup @sk was made in, on the v2
+ * hierarchy (what ss --cgroup shows), with a reference the caller drops
+ * with sockmap_cgroup_put(); NULL when the kernel keeps none for sockets.
+ * @sk holds its own reference to it; the caller holds one to @sk, a full
+ * socket.
+ */
+struct cgroup *sockmap_sock_cgroup_get(struct sock *sk)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	struct cgroup *cgrp = sock_cgroup_ptr(&sk->sk_cgrp_data);
+
+	if (cgrp)
+		cgroup_get(cgrp);
+	return cgrp;
+#else
+	return NULL;
+#endif
+}
+
+/*
+ * Drop a reference from sockmap_task_cgroup_get() or
+ * sockmap_sock_cgroup_get(); NULL is none.
+ */
 void sockmap_cgroup_put(struct cgroup *cgrp)
 {
 	if (cgrp)
@@ -79,6 +103,11 @@ int sockmap_cgroup_path(struct cgroup *cgrp, struct cgroup_namespace *ns,
 EXPORT_SYMBOL_IF_KUNIT(sockmap_cgroup_path);
 #else
 struct cgroup *sockmap_task_cgroup_get(struct task_struct *task)
+{
+	return NULL;
+}
+
+struct cgroup *sockmap_sock_cgroup_get(struct sock *sk)
 {
 	return NULL;
 }

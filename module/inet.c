@@ -9,7 +9,9 @@
 
 #include <linux/in.h>
 #include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
 #include <net/ipv6.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/udp.h>
@@ -34,10 +36,15 @@ static bool sockmap_is_udp(const struct sock *sk)
 		sk->sk_protocol == IPPROTO_UDPLITE);
 }
 
-/* LOCAL and REMOTE of an INET or INET6 socket, as /proc/net/tcp has them. */
-static char *sockmap_fmt_inet_addrs(char *p, struct sock *sk)
+/*
+ * LOCAL and REMOTE of an INET or INET6 socket, as /proc/net/tcp has them:
+ * the addresses from @sk's struct sock_common, which TIME_WAIT and request
+ * sockets have too, and the ports given (a full socket's are in struct
+ * inet_sock).
+ */
+static char *sockmap_fmt_inet_addrs(char *p, struct sock *sk, __be16 sport,
+				    __be16 dport)
 {
-	const struct inet_sock *inet = inet_sk(sk);
 	char *start;
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -46,20 +53,19 @@ static char *sockmap_fmt_inet_addrs(char *p, struct sock *sk)
 		struct in6_addr remote = sk->sk_v6_daddr;
 
 		start = col_open(p, COL_LOCAL);
-		p = col_close(sockmap_fmt_inet6(start, &local, inet->inet_sport),
-			      start, COL_LOCAL);
+		p = col_close(sockmap_fmt_inet6(start, &local, sport), start,
+			      COL_LOCAL);
 		start = col_open(p, COL_REMOTE);
-		return col_close(sockmap_fmt_inet6(start, &remote,
-						   inet->inet_dport),
+		return col_close(sockmap_fmt_inet6(start, &remote, dport),
 				 start, COL_REMOTE);
 	}
 #endif
 	start = col_open(p, COL_LOCAL);
-	p = col_close(sockmap_fmt_inet4(start, inet->inet_rcv_saddr,
-					inet->inet_sport), start, COL_LOCAL);
+	p = col_close(sockmap_fmt_inet4(start, sk->sk_rcv_saddr, sport), start,
+		      COL_LOCAL);
 	start = col_open(p, COL_REMOTE);
-	return col_close(sockmap_fmt_inet4(start, inet->inet_daddr,
-					   inet->inet_dport), start, COL_REMOTE);
+	return col_close(sockmap_fmt_inet4(start, sk->sk_daddr, dport), start,
+			 COL_REMOTE);
 }
 
 /*
@@ -73,7 +79,8 @@ char *sockmap_fmt_inet(char *p, struct sock *sk, unsigned long *peer_ino)
 	char *start = col_open(p, COL_STATE);
 
 	p = col_close(sockmap_fmt_tcp_state(start, state), start, COL_STATE);
-	p = sockmap_fmt_inet_addrs(p, sk);
+	p = sockmap_fmt_inet_addrs(p, sk, inet_sk(sk)->inet_sport,
+				   inet_sk(sk)->inet_dport);
 
 	if (sockmap_is_tcp(sk)) {
 		p = sockmap_fmt_tcp_queues(p, sk, state);
@@ -106,4 +113,38 @@ char *sockmap_fmt_inet_bytes(char *p, struct sock *sk)
 		return col_ull(p, COL_RX_BYTES, received);
 	}
 	return col_none(p, COL_TX_BYTES, COL_RX_BYTES);
+}
+
+/*
+ * sockmap_fmt_inet_mini - STATE .. RETRANS of a TIME_WAIT or request
+ * socket, as /proc/net/tcp shows them: a TIME_WAIT socket's state is the
+ * one it stands for (TIME_WAIT, or FIN_WAIT2 for an orphan that the kernel
+ * turned into one), a request's SYN_RECV; no queues; no tcp_sock, so no
+ * CWND .. RETRANS. The caller holds a reference to @sk.
+ */
+char *sockmap_fmt_inet_mini(char *p, struct sock *sk)
+{
+	int state = TCP_SYN_RECV;
+	char *start;
+
+	if (sk->sk_state == TCP_TIME_WAIT)
+		state = READ_ONCE(inet_twsk(sk)->tw_substate);
+	start = col_open(p, COL_STATE);
+	p = col_close(sockmap_fmt_tcp_state(start, state), start, COL_STATE);
+	p = sockmap_fmt_inet_addrs(p, sk, htons(sk->sk_num), sk->sk_dport);
+	p = col_ull(p, COL_RXQ, 0);
+	p = col_ull(p, COL_TXQ, 0);
+	return col_none(p, COL_CWND, COL_RETRANS);
+}
+
+/*
+ * sockmap_inet_mini_uid - the owner /proc/net/tcp shows for a TIME_WAIT
+ * socket (root: it has none) or a request socket (its listener's, which
+ * the request holds a reference to).
+ */
+kuid_t sockmap_inet_mini_uid(struct sock *sk)
+{
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		return READ_ONCE(inet_reqsk(sk)->rsk_listener->sk_uid);
+	return GLOBAL_ROOT_UID;
 }

@@ -49,6 +49,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/sock.h>
 
 #include "sockmap.h"
 
@@ -130,6 +131,13 @@ struct sockmap_iter {
 	struct sockmap_shown *shown;
 	unsigned int shown_nr;
 	unsigned int shown_cap;
+
+	/*
+	 * After the last task, the sockets no file holds (netwalk.c): the
+	 * cursor is then @netwalk's.
+	 */
+	bool in_net;
+	struct sockmap_netwalk netwalk;
 };
 
 /*
@@ -161,7 +169,7 @@ void sockmap_iter_end_all(void)
  * unloaded, 0 to go on. An error ends the read (seq_read_iter() returns
  * it unless some output was made; the next read returns it then).
  */
-static int sockmap_walk_must_end(void)
+int sockmap_walk_must_end(void)
 {
 	if (fatal_signal_pending(current))
 		return -EINTR;
@@ -362,6 +370,8 @@ static bool sockmap_shows_table(struct sockmap_iter *it)
  * at its first batch of sockets (sockmap_next_socket()) unless
  * sockmap_shows_table() asked: most tasks have none, and looking at their
  * tables is cheaper than asking procfs.
+ * Each task's network namespace is noted on the way, for the sockets
+ * that no file holds (sockmap_netwalk_note()).
  * Returns 1 holding a reference to it->task; 0, the error of
  * sockmap_walk_must_end() or the one that kept procfs from answering
  * (it->reader.err) hold none.
@@ -383,6 +393,13 @@ static int sockmap_grab_task(struct sockmap_iter *it)
 		if (IS_ERR_OR_NULL(task))
 			return PTR_ERR(task);
 		it->task = task;
+		err = sockmap_netwalk_note(&it->netwalk, &it->reader, task,
+					   it->tid);
+		if (err) {
+			put_task_struct(task);
+			it->task = NULL;
+			return err;
+		}
 		if (sockmap_shows_table(it))
 			break;
 		put_task_struct(it->task);
@@ -399,8 +416,10 @@ static int sockmap_grab_task(struct sockmap_iter *it)
 }
 
 /*
- * sockmap_read_cgroup - it->task's cgroup path, escaped, for its rows; "-"
- * when it has none to show (no cgroups, a path too long, no memory). The
+ * sockmap_read_cgroup - the path of @cgrp (it->task's, or a socket's),
+ * escaped, for its rows; "-" when there is none to show (no cgroups, a
+ * path too long, no memory). Takes over the caller's reference to @cgrp,
+ * which may be NULL. The
  * buffers are allocated at the first task shown and freed at ->stop(), so
  * that a file between reads holds no more than /proc/net/tcp's does.
  * Most tasks are in the cgroup of the task before them: then the path
@@ -408,9 +427,8 @@ static int sockmap_grab_task(struct sockmap_iter *it)
  * cgroup until ->stop(), so its address is not reused meanwhile).
  * Sleeps (cgroup_mutex).
  */
-static void sockmap_read_cgroup(struct sockmap_iter *it)
+static void sockmap_read_cgroup(struct sockmap_iter *it, struct cgroup *cgrp)
 {
-	struct cgroup *cgrp = sockmap_task_cgroup_get(it->task);
 	int len = -ENOMEM;
 
 	if (cgrp && cgrp == it->cgroup_of &&
@@ -477,7 +495,7 @@ static bool sockmap_reader_sees(struct sockmap_iter *it)
 		return true;
 	get_task_comm(comm, it->task);
 	*sockmap_fmt_name(it->comm, comm, strnlen(comm, sizeof(comm))) = '\0';
-	sockmap_read_cgroup(it);
+	sockmap_read_cgroup(it, sockmap_task_cgroup_get(it->task));
 	it->named = true;
 	return true;
 }
@@ -644,10 +662,39 @@ static struct file *sockmap_row_file(const struct sockmap_iter *it)
 }
 
 /*
- * sockmap_get_next - move to the first row at or after the cursor.
+ * sockmap_get_holderless - move to the first socket that no file holds at
+ * or after the netwalk's cursor, holding the namespaces the reader may see
+ * for this read first (netwalk.c). Returns @it, the batch holding a
+ * reference to the current socket; NULL at the end of the output, where
+ * the namespaces noted are forgotten; or an ERR_PTR() that ends the read.
+ */
+static struct sockmap_iter *sockmap_get_holderless(struct sockmap_iter *it)
+{
+	struct sock *sk;
+	int err;
+
+	if (!it->netwalk.batch) {
+		err = sockmap_netwalk_start(&it->netwalk, &it->reader, it->ns);
+		if (err)
+			return ERR_PTR(err);
+	}
+	sk = sockmap_netwalk_next(&it->netwalk);
+	if (IS_ERR(sk))
+		return ERR_CAST(sk);
+	if (!sk) {
+		xa_destroy(&it->netwalk.seen);
+		return NULL;
+	}
+	return it;
+}
+
+/*
+ * sockmap_get_next - move to the first row at or after the cursor: the
+ * fd tables' rows, then the sockets no file holds.
  * Returns @it holding references to it->task and to the current row's file
- * (with the rest of its batch); NULL at the end of the output, where what
- * the pass noted is freed; or an ERR_PTR() that ends the read
+ * (with the rest of its batch), or, past the last task, to the current
+ * socket; NULL at the end of the output, where what the pass noted is
+ * freed; or an ERR_PTR() that ends the read
  * (sockmap_walk_must_end(), or procfs gave no answer), which
  * seq_read_iter() returns unless some output was made.
  * Neither holds anything that ->stop() does not drop.
@@ -656,14 +703,15 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 {
 	int ret;
 
-	for (;;) {
+	while (!it->in_net) {
 		if (!it->task) {
 			ret = sockmap_grab_task(it);
 			if (ret < 0)
 				return ERR_PTR(ret);
 			if (!ret) {
 				sockmap_forget_shown(it);
-				return NULL;
+				it->in_net = true;
+				break;
 			}
 		}
 		ret = sockmap_next_socket(it);
@@ -675,6 +723,7 @@ static struct sockmap_iter *sockmap_get_next(struct sockmap_iter *it)
 		it->tid++;
 		it->fd = 0;
 	}
+	return sockmap_get_holderless(it);
 }
 
 /*
@@ -690,6 +739,7 @@ static void sockmap_put_row(struct sockmap_iter *it)
 		sockmap_drop_task(it);
 	kfree(it->batch);
 	it->batch = NULL;
+	sockmap_netwalk_stop(&it->netwalk);
 	sockmap_forget_cgroup(it);
 	sockmap_reader_put(&it->reader);
 }
@@ -710,9 +760,14 @@ static void *sockmap_seq_start(struct seq_file *m, loff_t *pos)
 
 	/* Position 0 is the header, and a read from it starts over. */
 	if (*pos == 0) {
+		int err = sockmap_netwalk_rewind(&it->netwalk);
+
+		if (err)
+			return ERR_PTR(err);
 		it->tid = 0;
 		it->fd = 0;
 		it->start_time = 0;
+		it->in_net = false;
 		sockmap_forget_shown(it);
 		return SEQ_START_TOKEN;
 	}
@@ -725,7 +780,9 @@ static void *sockmap_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct sockmap_iter *it = m->private;
 
 	++*pos;
-	if (v != SEQ_START_TOKEN) {
+	if (v != SEQ_START_TOKEN && it->in_net) {
+		sockmap_netwalk_shown(&it->netwalk);
+	} else if (v != SEQ_START_TOKEN) {
 		/* Keep the task and the batch: the next row is likely in it. */
 		fput(sockmap_row_file(it));
 		it->pos++;
@@ -739,12 +796,31 @@ static void sockmap_seq_stop(struct seq_file *m, void *v)
 	sockmap_put_row(m->private);
 }
 
+/*
+ * sockmap_show_net_row - the row of the current socket that no file holds:
+ * under the path of its own cgroup, when it is a full socket (a TIME_WAIT
+ * or request socket has none). The batch holds a reference to it.
+ */
+static void sockmap_show_net_row(struct seq_file *m, struct sockmap_iter *it)
+{
+	struct sock *sk = it->netwalk.batch[it->netwalk.pos].sk;
+
+	if (!sk_fullsock(sk)) {
+		sockmap_show_holderless(m, sk, "-", 1, it->kptr);
+		return;
+	}
+	sockmap_read_cgroup(it, sockmap_sock_cgroup_get(sk));
+	sockmap_show_holderless(m, sk, it->cgroup, it->cgroup_len, it->kptr);
+}
+
 static int sockmap_seq_show(struct seq_file *m, void *v)
 {
 	struct sockmap_iter *it = v;
 
 	if (v == SEQ_START_TOKEN)
 		sockmap_show_header(m);
+	else if (it->in_net)
+		sockmap_show_net_row(m, it);
 	else
 		sockmap_show_row(m, it->tid, it->comm, it->fd,
 				 sockmap_row_file(it), it->cgroup,
@@ -846,6 +922,7 @@ int sockmap_iter_open(struct file *file, const struct path *proc_root)
 	it->ns = get_pid_ns(proc_pid_ns(proc_root->dentry->d_sb));
 	it->cgroup_ns = current->nsproxy->cgroup_ns;
 	get_cgroup_ns(it->cgroup_ns);
+	sockmap_netwalk_open(&it->netwalk);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockmap_iter_open);
@@ -860,6 +937,7 @@ int sockmap_iter_release(struct inode *inode, struct file *file)
 	struct sockmap_iter *it = m->private;
 
 	sockmap_forget_shown(it);
+	sockmap_netwalk_release(&it->netwalk);
 	put_cgroup_ns(it->cgroup_ns);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);

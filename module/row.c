@@ -92,3 +92,29 @@ void sockmap_show_row(struct seq_file *m, int pid, const char *comm,
 	p = sockmap_fmt_traffic(p, file);
 	sockmap_row_end(m, start, p);
 }
+
+/*
+ * sockmap_show_holderless - a whole row for @sk, a socket that no file
+ * holds: no PID, COMM or FD, the socket's columns as /proc/net shows it
+ * (SOCK as @kptr says), the escaped CGROUP path of the socket itself
+ * (@cgroup_len bytes, or "-"), and its byte counters. The caller holds a
+ * reference to @sk.
+ */
+void sockmap_show_holderless(struct seq_file *m, struct sock *sk,
+			     const char *cgroup, unsigned int cgroup_len,
+			     enum sockmap_kptr kptr)
+{
+	char *start = sockmap_row_begin(m, cgroup_len), *p = start;
+
+	if (!start)
+		return;
+	p = col_str(p, COL_PID, "-");
+	p = col_str(p, COL_COMM, "-");
+	p = col_str(p, COL_FD, "-");
+	p = sockmap_fmt_sock(m, p, sk, kptr);
+	memcpy(p, cgroup, cgroup_len);
+	p += cgroup_len;
+	*p++ = ' ';
+	p = sockmap_fmt_sock_traffic(p, sk);
+	sockmap_row_end(m, start, p);
+}

@@ -137,3 +137,63 @@ char *sockmap_fmt_traffic(char *p, struct file *file)
 		return sockmap_fmt_inet_bytes(p, sk);
 	return col_none(p, COL_TX_BYTES, COL_RX_BYTES);
 }
+
+/*
+ * SOCK .. PROTO of a TIME_WAIT or request socket: only its struct
+ * sock_common is there, which has neither sk_type nor sk_protocol; both
+ * kinds are TCP's, in the established hash.
+ */
+static char *sockmap_fmt_mini_identity(char *p, struct sock *sk,
+				       enum sockmap_kptr kptr)
+{
+	char *start = col_open(p, COL_SOCK);
+
+	p = col_close(sockmap_fmt_kptr(start, sk, kptr), start, COL_SOCK);
+	p = col_ull(p, COL_NETNS, sock_net(sk)->ns.inum);
+	start = col_open(p, COL_FAMILY);
+	p = col_close(sockmap_fmt_family(start, sk->sk_family), start,
+		      COL_FAMILY);
+	start = col_open(p, COL_TYPE);
+	p = col_close(sockmap_fmt_type(start, SOCK_STREAM), start, COL_TYPE);
+	start = col_open(p, COL_PROTO);
+	p = sockmap_fmt_proto(start, sk->sk_family, IPPROTO_TCP);
+	return col_close(p, start, COL_PROTO);
+}
+
+/*
+ * sockmap_fmt_sock - columns INODE .. PEER for @sk, an INET or INET6
+ * socket that no file holds, as /proc/net shows it: INODE is the socket's
+ * (a kernel socket has one) or 0, UID the socket's owner (sk_uid, which
+ * outlives the socket's inode). The caller holds a reference to @sk.
+ */
+char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
+		       enum sockmap_kptr kptr)
+{
+	struct sockaddr_storage name = { .ss_family = AF_UNSPEC };
+	unsigned long peer_ino = 0;
+
+	if (!sk_fullsock(sk)) {
+		p = col_ull(p, COL_INODE, 0);
+		p = sockmap_fmt_mini_identity(p, sk, kptr);
+		p = sockmap_fmt_inet_mini(p, sk);
+		p = col_ull(p, COL_UID, sockmap_reader_uid(m, sockmap_inet_mini_uid(sk)));
+		return col_ino(p, COL_PEER, 0);
+	}
+	p = col_ull(p, COL_INODE, sockmap_sock_ino(sk));
+	p = sockmap_fmt_identity(p, sk, &name, kptr);
+	p = sockmap_fmt_inet(p, sk, &peer_ino);
+	p = col_ull(p, COL_UID, sockmap_reader_uid(m, READ_ONCE(sk->sk_uid)));
+	return col_ino(p, COL_PEER, peer_ino);
+}
+
+/*
+ * sockmap_fmt_sock_traffic - TX_BYTES and RX_BYTES of @sk, a socket that
+ * no file holds, ending the row; a TIME_WAIT or request socket counts no
+ * bytes. The caller holds a reference to @sk.
+ */
+char *sockmap_fmt_sock_traffic(char *p, struct sock *sk)
+{
+	if (sk_fullsock(sk))
+		return sockmap_fmt_inet_bytes(p, sk);
+	return col_none(p, COL_TX_BYTES, COL_RX_BYTES);
+}

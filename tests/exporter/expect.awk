@@ -16,8 +16,10 @@ NR == 1 {
 {
 	rows++
 	label = cut($col["CGROUP"])
-	# One socket per (label, INODE): its first row's values.
-	if ((label, $col["INODE"]) in seen)
+	# One socket per (label, INODE): its first row's values. INODE 0 is
+	# a socket no file holds (TIME_WAIT, a request, an orphan): each has
+	# one row of its own, and all share that number.
+	if ($col["INODE"] != 0 && (label, $col["INODE"]) in seen)
 		next
 	seen[label, $col["INODE"]] = 1
 	n++
@@ -74,7 +76,7 @@ END {
 	for (i = 1; i <= n; i++) {
 		l = lab[i] in kept ? lab[i] : "other"
 		# Two folded labels may hold one socket: once in "other".
-		if (l == "other" && (ino[i] in other))
+		if (l == "other" && ino[i] != 0 && (ino[i] in other))
 			continue
 		if (l == "other")
 			other[ino[i]] = 1

@@ -3,7 +3,8 @@
 # with the module's columns (and TX_BYTES RX_BYTES), where one socket
 # (INODE) is held by several fds and tasks, under cgroups of several
 # depths, some of which cut to one label; TCP in every state with bytes,
-# UDP and UNIX with "-". -v cgroups=K spreads the rows over K cgroups
+# UDP and UNIX with "-"; and rows of sockets no file holds (PID "-"), many
+# with INODE 0. -v cgroups=K spreads the rows over K cgroups
 # /fold/gI with I+1 sockets... (the folding check) instead.
 BEGIN {
 	print "PID COMM FD INODE SOCK NETNS FAMILY TYPE PROTO STATE LOCAL REMOTE RXQ TXQ CWND SSTHRESH SRTT_US RETRANS UID PEER CGROUP TX_BYTES RX_BYTES"
@@ -19,6 +20,16 @@ BEGIN {
 		c = cg[1 + (inode + int(i / 5)) % 8]
 		row(100 + i % 37, i % 40 + 3, inode, c)
 	}
+	# Sockets no file holds, a row each: TIME_WAIT and request sockets
+	# (INODE 0, no cgroup), a listener's child not yet accepted (INODE
+	# 0, its cgroup) and a kernel socket (an INODE, no holder).
+	for (i = 1; i <= rows / 20; i++)
+		printf "- - - 0 ffff%d 4026531840 INET STREAM TCP %s 10.0.0.1:%d 10.0.0.2:80 0 0 - - - - 0 - - - -\n",
+			i, i % 3 ? "TIME_WAIT" : "SYN_RECV", 40000 + i
+	for (i = 1; i <= 3; i++)
+		printf "- - - 0 ffff%d 4026531840 INET STREAM TCP ESTABLISHED 10.0.0.1:80 10.0.0.2:%d 5 0 10 - 55 1 0 - %s 100 7\n",
+			i, 50000 + i, cg[1]
+	printf "- - - 7777 ffff7777 4026531840 INET DGRAM UDP UNCONN 0.0.0.0:4789 0.0.0.0:0 0 0 - - - - 0 - - - -\n"
 }
 
 # One row of socket INODE: its kind and numbers depend on INODE only, as a

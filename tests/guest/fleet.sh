@@ -81,7 +81,8 @@ in_cgroup() {
 # snapshot - what Prometheus should report, from /proc/sockmap by column
 # name. A socket counts once per cgroup label (the CGROUP column cut to
 # two components, as sockmap-exporter's default --cgroup-depth; our names
-# need no unescaping) and INODE. Zero sums are left out: the exporter
+# need no unescaping) and INODE; a socket no file holds (INODE 0: TIME_WAIT,
+# an orphan) has a row of its own. Zero sums are left out: the exporter
 # need not print a series that is 0.
 snapshot() {
 	awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -92,7 +93,7 @@ snapshot() {
 			cg = n > 3 ? "/" part[2] "/" part[3] : cg
 		}
 		key = cg " " $col["INODE"]
-		if (key in seen)
+		if ($col["INODE"] != 0 && key in seen)
 			next
 		seen[key] = 1
 		state[$col["STATE"]]++

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netwalk.c - the sockets that /proc/net's inet files list and no file
+ * holds: TIME_WAIT and request sockets, a listener's children that no
+ * accept() has taken yet, orphans after close(), and the kernel's own
+ * sockets (a struct socket without a file, as a UDP tunnel's). iter.c
+ * shows them after the rows of the fd tables, one row each.
+ *
+ * The tables are the ones /proc/net's files walk: TCP's established hash
+ * (net->ipv4.tcp_death_row.hashinfo), UDP's and UDP-Lite's port hash, and
+ * the two raw tables. Most network namespaces share one of each (the one
+ * init_net uses); a namespace made with tcp_child_ehash_entries or
+ * udp_child_hash_entries set has a TCP or UDP table of its own. Each table
+ * is walked once, bucket by bucket, and a socket is shown when its
+ * namespace is one the reader may see and no file holds it.
+ *
+ * Which namespaces: those whose sockets procfs lets the reader list. The
+ * opener's own, as for /proc/net/tcp, and that of every task whose
+ * /proc/TID/net/tcp procfs lets the opener read (sockmap_may_see_net()).
+ * The walk of the tasks notes, for each namespace it meets, the first task
+ * that lets the reader in (sockmap_netwalk_note()): a number, no
+ * reference. At each read that reaches the tables, every such witness is
+ * asked again, and must still be in that namespace: the namespace is then
+ * held for the read, and the sockets in it are compared with it by
+ * address, which cannot be reused meanwhile.
+ *
+ * Locking and references, as the BPF TCP iterator does
+ * (bpf_iter_tcp_batch()): a batch of sockets is taken from one bucket
+ * under its lock, each with a reference (refcount_inc_not_zero(), since a
+ * socket in the table may be on its way out), and shown with no lock
+ * held; sock_gen_put() drops each, whatever its kind. The cursor - table,
+ * whose, bucket, place in the bucket - is a position: a read that resumes
+ * finds the bucket again and passes over the sockets before its place, as
+ * /proc/net/tcp does, so a bucket that changed meanwhile may show a socket
+ * twice or not at all, as there.
+ *
+ * "No file holds it": no struct socket, or one without a file. A socket
+ * whose file is held only by an fd in flight (SCM_RIGHTS) or by io_uring's
+ * fixed files has a file and no fd: it is in no row.
+ */
+
+#include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/rculist_nulls.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <net/inet_hashtables.h>
+#include <net/net_namespace.h>
+#include <net/raw.h>
+#include <net/rawv6.h>
+#include <net/sock.h>
+#include <net/udp.h>
+
+#include "sockmap.h"
+
+/* The tables, in the order they are walked. */
+enum sockmap_table_kind {
+	SOCKMAP_TABLE_TCP,
+	SOCKMAP_TABLE_UDP,
+	SOCKMAP_TABLE_UDPLITE,
+	SOCKMAP_TABLE_RAW4,
+	SOCKMAP_TABLE_RAW6,
+	SOCKMAP_NR_TABLES
+};
+
+/*
+ * How many buckets one batch may look at before it leaves the CPU and asks
+ * whether to end: most buckets of a large table are empty.
+ */
+#define SOCKMAP_NET_BUCKETS	256
+
+/* sockmap_netwalk_open - at open(): the opener's namespace, held. */
+void sockmap_netwalk_open(struct sockmap_netwalk *w)
+{
+	w->own = get_net(current->nsproxy->net_ns);
+	xa_init(&w->seen);
+}
+
+/* sockmap_netwalk_release - at the file's release: drop the namespace. */
+void sockmap_netwalk_release(struct sockmap_netwalk *w)
+{
+	xa_destroy(&w->seen);
+	put_net(w->own);
+}
+
+/*
+ * sockmap_netwalk_rewind - a pass over the output starts: forget what the
+ * last one noted, note the opener's own namespace (witness 0: the file
+ * holds it), and put the cursor at the first table. -ENOMEM if that note
+ * cannot be made.
+ */
+int sockmap_netwalk_rewind(struct sockmap_netwalk *w)
+{
+	xa_destroy(&w->seen);
+	w->kind = 0;
+	w->owner = 0;
+	w->bucket = 0;
+	w->offset = 0;
+	return xa_err(xa_store(&w->seen, w->own->ns.inum, xa_mk_value(0),
+			       GFP_KERNEL_ACCOUNT));
+}
+
+/*
+ * sockmap_task_net_get - @task's network namespace, with a reference the
+ * caller drops with put_net(); NULL once it has let go of its namespaces.
+ * task_lock() keeps task->nsproxy, which holds the namespace; the caller
+ * holds a reference to @task.
+ */
+static struct net *sockmap_task_net_get(struct task_struct *task)
+{
+	struct net *net = NULL;
+
+	task_lock(task);
+	if (task->nsproxy)
+		net = get_net(task->nsproxy->net_ns);
+	task_unlock(task);
+	return net;
+}
+
+/*
+ * sockmap_netwalk_note - during the walk of the tasks: if @task (number
+ * @tid) is in a namespace not noted yet in this pass, and the reader may
+ * read its /proc/@tid/net, note @tid as the witness that lets the reader
+ * see that namespace's sockets. Returns 0, or the error that ends the read:
+ * procfs gave no answer (@r->err), or no memory for the note. Sleeps; the
+ * caller holds a reference to @task and no lock.
+ */
+int sockmap_netwalk_note(struct sockmap_netwalk *w, struct sockmap_reader *r,
+			 struct task_struct *task, int tid)
+{
+	unsigned int inum = 0;
+
+	/* task->nsproxy holds the namespace while task_lock() is held. */
+	task_lock(task);
+	if (task->nsproxy)
+		inum = task->nsproxy->net_ns->ns.inum;
+	task_unlock(task);
+	if (!inum || xa_load(&w->seen, inum))
+		return 0;
+	if (!sockmap_may_see_net(r, task, tid))
+		return r->err;
+	return xa_err(xa_store(&w->seen, inum, xa_mk_value(tid),
+			       GFP_KERNEL_ACCOUNT));
+}
+
+/*
+ * sockmap_witness_net - the namespace numbered @inum that task @tid let
+ * the reader see, if that task is still in it and still lets the reader
+ * read its /proc/@tid/net; with a reference the caller drops with
+ * put_net(). NULL otherwise, and @r->err when procfs gave no answer.
+ * Sleeps.
+ */
+static struct net *sockmap_witness_net(struct sockmap_reader *r,
+				       struct pid_namespace *ns, int tid,
+				       unsigned int inum)
+{
+	struct task_struct *task;
+	struct net *net;
+
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(tid, ns), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	if (!task)
+		return NULL;
+	net = sockmap_task_net_get(task);
+	if (net && (net->ns.inum != inum ||
+		    !sockmap_may_see_net(r, task, tid))) {
+		put_net(net);
+		net = NULL;
+	}
+	put_task_struct(task);
+	return net;
+}
+
+/*
+ * sockmap_netwalk_start - at a read that shows holderless rows: hold every
+ * namespace noted, in w->nets by inode number (the order of w->seen),
+ * after asking each witness again, and allocate the batch. Returns 0, or
+ * -ENOMEM, or the error that kept procfs from answering (@r->err).
+ * sockmap_netwalk_stop() drops it all. Sleeps.
+ */
+int sockmap_netwalk_start(struct sockmap_netwalk *w, struct sockmap_reader *r,
+			  struct pid_namespace *ns)
+{
+	unsigned long inum, nr = 0;
+	struct net *net;
+	void *entry;
+
+	xa_for_each(&w->seen, inum, entry)
+		nr++;
+	w->nets = kvmalloc_array(nr, sizeof(*w->nets), GFP_KERNEL_ACCOUNT);
+	w->batch = kmalloc_array(SOCKMAP_BATCH, sizeof(*w->batch),
+				 GFP_KERNEL_ACCOUNT);
+	if (!w->nets || !w->batch)
+		return -ENOMEM;
+	xa_for_each(&w->seen, inum, entry) {
+		if (w->nr_nets == nr)	/* noted since: at the next read */
+			break;
+		if (!xa_to_value(entry))
+			net = get_net(w->own);
+		else
+			net = sockmap_witness_net(r, ns, xa_to_value(entry),
+						  inum);
+		if (r->err)
+			return r->err;
+		if (net)
+			w->nets[w->nr_nets++] = net;
+	}
+	return 0;
+}
+
+/*
+ * sockmap_netwalk_stop - at the end of a read: drop the sockets of the
+ * batch not shown yet, keeping the current one's place for the next read,
+ * and the namespaces held. Safe to repeat.
+ */
+void sockmap_netwalk_stop(struct sockmap_netwalk *w)
+{
+	if (w->pos < w->len) {
+		w->bucket = w->batch_bucket;
+		w->offset = w->batch[w->pos].offset;
+	}
+	while (w->pos < w->len)
+		sock_gen_put(w->batch[w->pos++].sk);
+	w->pos = 0;
+	w->len = 0;
+	kfree(w->batch);
+	w->batch = NULL;
+	while (w->nr_nets)
+		put_net(w->nets[--w->nr_nets]);
+	kvfree(w->nets);
+	w->nets = NULL;
+}
+
+/*
+ * sockmap_netwalk_sees - whether @net is one of the namespaces held for
+ * this read: found by inode number, then compared by address (held, so
+ * not reused).
+ */
+static bool sockmap_netwalk_sees(const struct sockmap_netwalk *w,
+				 const struct net *net)
+{
+	unsigned int lo = 0, hi = w->nr_nets, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (w->nets[mid]->ns.inum < net->ns.inum)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->nr_nets && w->nets[lo] == net;
+}
+
+/*
+ * sockmap_sock_has_file - whether a file holds @sk: then a row under an fd
+ * shows it, or, when no fd holds that file (in flight, io_uring), none.
+ * A struct socket is freed after an RCU grace period (sockfs'
+ * ->free_inode()), and sk->sk_socket is cleared first (sock_orphan()); the
+ * caller is in an RCU read-side section (a bucket lock with bottom halves
+ * off, or rcu_read_lock()).
+ */
+static bool sockmap_sock_has_file(const struct sock *sk)
+{
+	struct socket *sock;
+
+	if (!sk_fullsock(sk))
+		return false;
+	sock = READ_ONCE(sk->sk_socket);
+	return sock && READ_ONCE(sock->file);
+}
+
+/*
+ * sockmap_netwalk_take - under the lock of the bucket being walked: put
+ * @sk, the @offset-th socket of that bucket, into the batch if it is
+ * shown, with a reference. Returns false when the batch is full.
+ */
+static bool sockmap_netwalk_take(struct sockmap_netwalk *w, struct sock *sk,
+				 unsigned int offset)
+{
+	if (!sockmap_netwalk_sees(w, sock_net(sk)) ||
+	    sockmap_sock_has_file(sk) ||
+	    !refcount_inc_not_zero(&sk->sk_refcnt))
+		return true;
+	w->batch[w->len].sk = sk;
+	w->batch[w->len].offset = offset;
+	return ++w->len < SOCKMAP_BATCH;
+}
+
+/*
+ * The take_*() functions fill the batch from bucket w->bucket of a table,
+ * from place w->offset on, under the bucket's lock, as /proc/net's own
+ * file for that table takes it; they move the cursor past what they
+ * looked at: to the next bucket, or, when the batch filled first, to the
+ * next place in this one.
+ */
+static void sockmap_netwalk_taken(struct sockmap_netwalk *w, bool full,
+				  unsigned int offset)
+{
+	w->batch_bucket = w->bucket;
+	if (full) {
+		w->offset = offset + 1;
+	} else {
+		w->bucket++;
+		w->offset = 0;
+	}
+}
+
+static void sockmap_take_tcp(struct sockmap_netwalk *w,
+			     struct inet_hashinfo *h)
+{
+	struct inet_ehash_bucket *head = &h->ehash[w->bucket];
+	spinlock_t *lock = inet_ehash_lockp(h, w->bucket);
+	struct hlist_nulls_node *node;
+	unsigned int offset = 0;
+	bool full = false;
+	struct sock *sk;
+
+	if (hlist_nulls_empty(&head->chain)) {
+		sockmap_netwalk_taken(w, false, 0);
+		return;
+	}
+	spin_lock_bh(lock);
+	rcu_read_lock();
+	sk_nulls_for_each(sk, node, &head->chain) {
+		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
+			full = true;
+			break;
+		}
+		offset++;
+	}
+	rcu_read_unlock();
+	spin_unlock_bh(lock);
+	sockmap_netwalk_taken(w, full, offset);
+}
+
+static void sockmap_take_udp(struct sockmap_netwalk *w, struct udp_table *t)
+{
+	struct udp_hslot *hslot = &t->hash[w->bucket];
+	unsigned int offset = 0;
+	bool full = false;
+	struct sock *sk;
+
+	if (hlist_empty(&hslot->head)) {
+		sockmap_netwalk_taken(w, false, 0);
+		return;
+	}
+	spin_lock_bh(&hslot->lock);
+	rcu_read_lock();
+	sk_for_each(sk, &hslot->head) {
+		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
+			full = true;
+			break;
+		}
+		offset++;
+	}
+	rcu_read_unlock();
+	spin_unlock_bh(&hslot->lock);
+	sockmap_netwalk_taken(w, full, offset);
+}
+
+static void sockmap_take_raw(struct sockmap_netwalk *w,
+			     struct raw_hashinfo *h)
+{
+	struct hlist_head *head = &h->ht[w->bucket];
+	unsigned int offset = 0;
+	bool full = false;
+	struct sock *sk;
+
+	if (hlist_empty(head)) {
+		sockmap_netwalk_taken(w, false, 0);
+		return;
+	}
+	sockmap_raw_lock(h);
+	rcu_read_lock();
+	sk_for_each(sk, head) {
+		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
+			full = true;
+			break;
+		}
+		offset++;
+	}
+	rcu_read_unlock();
+	sockmap_raw_unlock(h);
+	sockmap_netwalk_taken(w, full, offset);
+}
+
+/* The table of kind @kind that @net uses; NULL when the kernel has none. */
+static void *sockmap_table_of(const struct net *net, unsigned int kind)
+{
+	switch (kind) {
+	case SOCKMAP_TABLE_TCP:
+		return net->ipv4.tcp_death_row.hashinfo;
+	case SOCKMAP_TABLE_UDP:
+		return sockmap_udp_table(net);
+	case SOCKMAP_TABLE_UDPLITE:
+		return sockmap_udplite_table();
+	case SOCKMAP_TABLE_RAW4:
+		return &raw_v4_hashinfo;
+#if IS_ENABLED(CONFIG_IPV6)
+	case SOCKMAP_TABLE_RAW6:
+		return &raw_v6_hashinfo;
+#endif
+	}
+	return NULL;
+}
+
+/* The number of buckets of @table, of kind @kind. */
+static unsigned int sockmap_table_buckets(void *table, unsigned int kind)
+{
+	switch (kind) {
+	case SOCKMAP_TABLE_TCP:
+		return ((struct inet_hashinfo *)table)->ehash_mask + 1;
+	case SOCKMAP_TABLE_UDP:
+	case SOCKMAP_TABLE_UDPLITE:
+		return ((struct udp_table *)table)->mask + 1;
+	default:
+		return ARRAY_SIZE(((struct raw_hashinfo *)table)->ht);
+	}
+}
+
+/* Take from bucket w->bucket of @table, of kind w->kind. */
+static void sockmap_take_bucket(struct sockmap_netwalk *w, void *table)
+{
+	switch (w->kind) {
+	case SOCKMAP_TABLE_TCP:
+		sockmap_take_tcp(w, table);
+		break;
+	case SOCKMAP_TABLE_UDP:
+	case SOCKMAP_TABLE_UDPLITE:
+		sockmap_take_udp(w, table);
+		break;
+	default:
+		sockmap_take_raw(w, table);
+		break;
+	}
+}
+
+/*
+ * sockmap_netwalk_table - the table the cursor is in, moving it to the
+ * next one there is when its own is not: NULL past the last. For each
+ * kind, the table shared with init_net comes first (owner 0), if a
+ * namespace held uses it; then each held namespace's own (owner: its
+ * inode number), in the order of their numbers. A namespace that has
+ * gone since takes its table with it; the cursor moves on to the next.
+ */
+static void *sockmap_netwalk_table(struct sockmap_netwalk *w)
+{
+	unsigned int i;
+	void *shared, *table;
+
+	for (; w->kind < SOCKMAP_NR_TABLES;
+	     w->kind++, w->owner = 0, w->bucket = 0, w->offset = 0) {
+		shared = sockmap_table_of(&init_net, w->kind);
+		if (!shared)
+			continue;
+		for (i = 0; !w->owner && i < w->nr_nets; i++)
+			if (sockmap_table_of(w->nets[i], w->kind) == shared)
+				return shared;
+		for (i = 0; i < w->nr_nets; i++) {
+			if (w->nets[i]->ns.inum < w->owner)
+				continue;
+			table = sockmap_table_of(w->nets[i], w->kind);
+			if (table == shared)
+				continue;
+			if (w->nets[i]->ns.inum != w->owner) {
+				w->owner = w->nets[i]->ns.inum;
+				w->bucket = 0;
+				w->offset = 0;
+			}
+			return table;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * sockmap_netwalk_fill - fill the batch from the cursor on: from the
+ * buckets of the table it is in, at most SOCKMAP_NET_BUCKETS of them, or
+ * move it to the next table. The batch may come back empty, with the
+ * cursor further on.
+ */
+static void sockmap_netwalk_fill(struct sockmap_netwalk *w)
+{
+	unsigned int looked;
+	void *table;
+
+	w->pos = 0;
+	w->len = 0;
+	table = sockmap_netwalk_table(w);
+	if (!table)
+		return;
+	for (looked = 0; looked < SOCKMAP_NET_BUCKETS && !w->len; looked++) {
+		if (w->bucket >= sockmap_table_buckets(table, w->kind)) {
+			/* Past its last bucket: the next owner's, or kind. */
+			w->owner++;
+			w->bucket = 0;
+			w->offset = 0;
+			return;
+		}
+		sockmap_take_bucket(w, table);
+	}
+}
+
+/*
+ * sockmap_netwalk_next - the current socket: the first one the cursor
+ * leads to, taking batches as needed; the batch holds a reference to it.
+ * NULL past the last table; an ERR_PTR() from sockmap_walk_must_end().
+ */
+struct sock *sockmap_netwalk_next(struct sockmap_netwalk *w)
+{
+	int err;
+
+	while (w->pos == w->len) {
+		if (w->kind >= SOCKMAP_NR_TABLES)
+			return NULL;
+		/* A large table is mostly empty buckets: a long loop. */
+		cond_resched();
+		err = sockmap_walk_must_end();
+		if (err)
+			return ERR_PTR(err);
+		sockmap_netwalk_fill(w);
+	}
+	return w->batch[w->pos].sk;
+}
+
+/* sockmap_netwalk_shown - the current socket is shown: drop it, move on. */
+void sockmap_netwalk_shown(struct sockmap_netwalk *w)
+{
+	sock_gen_put(w->batch[w->pos++].sk);
+}
