@@ -25,6 +25,7 @@
 #	corner.sh	names with every byte, a stale peer, a vanished device
 #	module.sh	no writers, reloads, rmmod mid-read, a clean dmesg
 #	cgroup.sh	CGROUP, in and out of cgroup namespaces
+#	netwalk.sh	holderless rows: sockets /proc/net lists, no fd holds
 #
 # Sub-commands, used to run a piece of the checks as another user, in
 # another pid namespace or in a Landlock domain:
@@ -35,6 +36,12 @@
 #				fds and /proc/net seen in a namespace or domain
 #	e2e.sh cgroupns DIR	the inside half of check_cgroup, in a new
 #				cgroup namespace
+#	e2e.sh netview DIR [PROC]	the reader's half of the holderless
+#				visibility checks: /proc/sockmap and the
+#				/proc/T/net tables the caller can read
+#
+# e2e_only=NAME,NAME on the kernel command line (scripts/e2e's
+# E2E_CMDLINE) runs only those checks, after the setup: for working on one.
 #
 # shellcheck disable=SC2016 # awk programs and su -c are single-quoted
 
@@ -57,6 +64,8 @@ E2E=${e2e_dir:-/e2e}
 . "$E2E/module.sh"
 # shellcheck source=tests/guest/e2e/cgroup.sh
 . "$E2E/cgroup.sh"
+# shellcheck source=tests/guest/e2e/netwalk.sh
+. "$E2E/netwalk.sh"
 
 # ---------------------------------------------------------------------------
 
@@ -64,7 +73,10 @@ TIMES=
 CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss tcp-bytes-known-transfer unix-vs-procnet-ss
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs small-reads names-escaped stale-peer packet-vanished
-open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup dmesg-clean"
+open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup holderless-set
+holderless-columns holderless-can-fail holderless-user holderless-netns holderless-hidepid holderless-landlock dmesg-clean"
+# shellcheck disable=SC2154 # e2e_only comes from the kernel command line
+[ -z "${e2e_only:-}" ] || CHECKS=$(echo "$e2e_only" | tr , ' ')
 
 # check NAME FUNCTION... - run one check and report it. Notes the function
 # writes to fd 3 are printed as "# note: ..." whatever the verdict, the
@@ -75,6 +87,11 @@ open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgro
 check() {
 	name=$1
 	shift
+	# No fork here: check_pidns counts the pids its inside half uses.
+	for selected in $CHECKS; do
+		[ "$selected" = "$name" ] && break
+	done
+	[ "$selected" = "$name" ] || return 0
 	start=$(date +%s)
 	"$@" >"$W/$name.why" 2>&1 3>"$W/$name.note"
 	rc=$?
@@ -95,6 +112,7 @@ cleanup() {
 	for pid in ${ROOT_ZOO:-} ${USER_ZOO:-}; do
 		kill "$pid" 2>/dev/null
 	done
+	nw_stop
 	wait 2>/dev/null
 }
 
@@ -172,6 +190,13 @@ main() {
 	check reload-cycles check_reload
 	check rmmod-mid-read check_rmmod_mid_read
 	check cgroup check_cgroup
+	check holderless-set check_holderless_set
+	check holderless-columns check_holderless_columns
+	check holderless-can-fail check_holderless_can_fail
+	check holderless-user check_holderless_user
+	check holderless-netns check_holderless_netns
+	check holderless-hidepid check_holderless_hidepid
+	check holderless-landlock check_holderless_landlock
 	check dmesg-clean check_dmesg
 	echo "# times:$TIMES"
 	status=0
@@ -196,7 +221,8 @@ case ${1:-} in
 fds) fds "${2:-/proc}" ;;
 inside) inside "$2" ;;
 cgroupns) cgroupns_inside "$2" ;;
+netview) netview "$2" "${3:-/proc}" ;;
 "") main ;;
-*) echo "usage: $0 [fds [PROC]|inside DIR|cgroupns DIR]" >&2; exit 2 ;;
+*) echo "usage: $0 [fds [PROC]|inside DIR|cgroupns DIR|netview DIR [PROC]]" >&2; exit 2 ;;
 esac
 

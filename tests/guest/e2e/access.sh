@@ -11,14 +11,19 @@
 # level and both readers are compared.
 check_kptr() {
 	old=$(cat /proc/sys/kernel/kptr_restrict)
+	netns_pids >"$W/kptr.netns"
 	for level in 0 1 2; do
 		echo $level >/proc/sys/kernel/kptr_restrict
 		cat "$SOCKMAP" >"$W/kptr$level.root"
 		procnet >"$W/kptr$level.rootprocnet"
 		as_user cat "$SOCKMAP" >"$W/kptr$level.user"
-		as_user cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp \
-			/proc/net/udp6 |
-			awk '{ print "x x", $0 }' >"$W/kptr$level.userprocnet"
+		# What uid 1000 reads in each netns's /proc/PID/net.
+		as_user sh -c 'while read -r ns pid; do
+			for t in tcp tcp6 udp udp6; do
+				awk -v t=$t -v ns="$ns" "FNR > 1 { print t, ns, \$0 }" \
+					/proc/$pid/net/$t
+			done
+		done' <"$W/kptr.netns" >"$W/kptr$level.userprocnet"
 	done
 	echo "$old" >/proc/sys/kernel/kptr_restrict
 	for level in 0 1 2; do
@@ -33,7 +38,10 @@ check_kptr() {
 }
 
 # kptr_compare WHO ZEROS PROCNET ROWS - the SOCK of each TCP and UDP row in
-# ROWS is the pointer PROCNET shows for its inode, and (ZEROS=yes) every
+# ROWS is the pointer PROCNET ("TABLE NETNS LINE") shows for it in its
+# netns: by inode, or where that is 0 (sockets no fd holds: TIME_WAIT,
+# requests, children not accepted, orphans) by state and addresses, which
+# one socket has at a time; and (ZEROS=yes) every
 # SOCK is zero or (no) none is. Until the kernel's random pool is ready,
 # which in a guest without a hardware RNG may take a while, %p hashes
 # nothing and prints "(____ptrval____)" (lib/vsprintf.c), in /proc/net/tcp
@@ -41,9 +49,15 @@ check_kptr() {
 kptr_compare() {
 	awkl '
 	FNR == NR {
+		ns = $2
 		$0 = strip(2)
-		if ($10 ~ /^[0-9]+$/ && $10 != 0)
-			ptr[$10] = substr("0000000000000000", length($12) + 1) tolower($12)
+		if ($10 !~ /^[0-9]+$/)
+			next
+		k = ns " " ($10 != 0 ? $10 : tcp_state($4) " " addr($2) " " addr($3))
+		# Two sockets with one key: no answer. (Two statements: busybox
+		# awk makes ptr[k] before it evaluates the right-hand side.)
+		p = (k in ptr) ? "?" : substr("0000000000000000", length($12) + 1) tolower($12)
+		ptr[k] = p
 		next
 	}
 	FNR == 1 { next }
@@ -53,7 +67,8 @@ kptr_compare() {
 	$SOCK != "0000000000000000" { nonzero++ }
 	$PROTO == "TCP" || $PROTO == "UDP" {
 		n++
-		differ(who ": inode " $INODE " SOCK", $SOCK, $INODE in ptr ? ptr[$INODE] : "?")
+		k = $NETNS " " ($INODE != 0 ? $INODE : $STATE " " $LOCAL " " $REMOTE)
+		differ(who ": inode " $INODE " " $STATE " " $LOCAL " " $REMOTE " SOCK", $SOCK, k in ptr ? ptr[k] : "?")
 	}
 	$SOCK == "0000000000000000" { zero++ }
 	END {
@@ -97,23 +112,31 @@ check_userns() {
 	same_set "rows in a user namespace" "$dir/rows.keys" "$dir/fds.keys"
 	inner=$(zoo_field "$dir/zoo" pid)
 	awk '{ print "x x", $0 }' "$dir/procnet" >"$dir/procnet.x"
+	ns=$(readlink /proc/self/ns/net)
+	# Sockets no fd holds are found by state and addresses (inode 0), in
+	# the reader's own netns, whose /proc/net it read.
 	awkl '
 	FNR == NR {
 		$0 = strip(2)
-		if ($10 ~ /^[0-9]+$/)
-			uid[$10] = $8
+		if ($10 !~ /^[0-9]+$/)
+			next
+		k = $10 != 0 ? $10 : tcp_state($4) " " addr($2) " " addr($3)
+		u = (k in uid) ? "?" : $8
+		uid[k] = u
 		next
 	}
 	FNR == 1 || $PROTO != "TCP" && $PROTO != "UDP" { next }
+	$PID == "-" && "net:[" $NETNS "]" != ns { next }
 	{
 		n++
-		differ("inode " $INODE " UID", $UID, $INODE in uid ? uid[$INODE] : "?")
+		k = $INODE != 0 ? $INODE : $STATE " " $LOCAL " " $REMOTE
+		differ("inode " $INODE " " $STATE " " $LOCAL " " $REMOTE " UID", $UID, k in uid ? uid[k] : "?")
 		if ($PID == zoo) zoo_seen = 1
 	}
 	END {
 		if (!n) print "no TCP/UDP rows seen from the user namespace"
 		if (!zoo_seen) print "its sockzoo (" zoo ") not seen"
-	}' zoo="${inner:-none}" "$dir/procnet.x" "$dir/rows"
+	}' zoo="${inner:-none}" ns="$ns" "$dir/procnet.x" "$dir/rows"
 	awkl '$PID == zoo && $UID == 0 { f = 1 } END { exit !f }' \
 		zoo="${inner:-none}" "$dir/rows" ||
 		echo "no row of sockzoo $inner shows UID 0 (uid $USER_ID mapped to 0)"

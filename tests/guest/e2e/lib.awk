@@ -168,3 +168,68 @@ function differ(what, mine, truth) {
 	bad++
 	return 1
 }
+
+# table_family("tcp6") = "INET6": the family of a /proc/net inet table.
+function table_family(t) {
+	return t ~ /6$/ ? "INET6" : "INET"
+}
+
+# table_type("udplite6") = "DGRAM": the socket type of a /proc/net inet table.
+function table_type(t) {
+	return t ~ /^tcp/ ? "STREAM" : t ~ /^raw/ ? "RAW" : "DGRAM"
+}
+
+# table_proto("raw", "00000000:0001") = "ICMP": the protocol of a line of a
+# /proc/net inet table; a raw socket's local "port" is its protocol.
+function table_proto(t, local) {
+	if (t ~ /^tcp/)
+		return "TCP"
+	if (t ~ /^udplite/)
+		return "UDPLITE"
+	if (t ~ /^udp/)
+		return "UDP"
+	return ip_proto(hex(substr(local, index(local, ":") + 1)))
+}
+
+# ss_socket(k): an `ss -ti` socket line for key K (inode, or addresses):
+# what its tcp_info line leaves out is 0 (retrans:, bytes_acked: and
+# bytes_received: are absent when 0).
+function ss_socket(k) {
+	SS_RTT[k] = 0
+	SS_RETRANS[k] = 0
+	SS_ACKED[k] = 0
+	SS_RECEIVED[k] = 0
+}
+
+# ss_info(k): the tcp_info line of K in $0 (after lib.sh ss_all's NETNS
+# and KIND): rtt:SRTT/RTTVAR in ms, with %g's six digits, into SS_RTT in
+# us; retrans:NOW/TOTAL; bytes_acked:N; bytes_received:N.
+function ss_info(k,    i, v) {
+	for (i = 3; i <= NF; i++) {
+		if ($i ~ /^rtt:/) {
+			split(substr($i, 5), v, "/")
+			SS_RTT[k] = v[1] * 1000
+		}
+		if ($i ~ /^retrans:/) {
+			split(substr($i, 9), v, "/")
+			SS_RETRANS[k] = v[2]
+		}
+		if ($i ~ /^bytes_acked:/)
+			SS_ACKED[k] = substr($i, 13)
+		if ($i ~ /^bytes_received:/)
+			SS_RECEIVED[k] = substr($i, 16)
+	}
+}
+
+# ss_differ(what, k): SRTT_US (within 1 us), RETRANS, TX_BYTES and
+# RX_BYTES of the row in $0 against what ss said of K.
+function ss_differ(what, k,    d) {
+	d = $SRTT_US - SS_RTT[k]
+	if ($SRTT_US !~ /^[0-9]+$/ || d > 1 || d < -1) {
+		printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $SRTT_US, SS_RTT[k]
+		bad++
+	}
+	differ(what " RETRANS", $RETRANS, SS_RETRANS[k])
+	differ(what " TX_BYTES (ss bytes_acked)", $TX_BYTES, SS_ACKED[k])
+	differ(what " RX_BYTES (ss bytes_received)", $RX_BYTES, SS_RECEIVED[k])
+}

@@ -232,7 +232,46 @@ same_set() {
 	return 1
 }
 
-# rows_keys FILE - "PID FD INODE" of every row (the header dropped).
+# rows_keys FILE - "PID FD INODE" of every fd row (the header and the rows
+# of sockets no fd holds, PID "-", dropped: netwalk.sh checks those).
 rows_keys() {
-	awkl 'NR > 1 { print $PID, $FD, $INODE }' "$1"
+	awkl 'NR > 1 && $PID != "-" { print $PID, $FD, $INODE }' "$1"
+}
+
+# break_row ORIG OUT WHERE COL VALUE [AWK-ARG...] - ORIG's rows with the
+# first row (after the header) for which the awk condition WHERE holds
+# broken, into OUT: its column COL set to VALUE, or, VALUE being DELETE,
+# DUP or LAST, the row deleted, doubled, or moved to the end. AWK-ARG are
+# more NAME=VALUE for WHERE. Returns 1 when no row matches, 3 when COL is
+# VALUE already: a check that is to notice the break has nothing to notice.
+break_row() {
+	orig=$1 out=$2 where=$3 col=$4 value=$5
+	shift 5
+	awkl "
+		NR == 1 {
+			for (i = 1; i <= NF; i++)
+				if (\$i == col)
+					c = i
+		}
+		NR > 1 && !done && ($where) {
+			done = 1
+			if (value == \"DELETE\")
+				next
+			if (value == \"LAST\") {
+				last = \$0
+				next
+			}
+			if (value == \"DUP\")
+				print
+			else if (\$c == value)
+				exit 3
+			else
+				\$c = value
+		}
+		{ print }
+		END {
+			if (last != \"\")
+				print last
+			exit !done
+		}" col="$col" value="$value" "$@" "$orig" >"$out"
 }

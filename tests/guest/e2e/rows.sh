@@ -15,12 +15,14 @@ check_header() {
 		header="$HEADER" "$W/rows"
 }
 
-# The rows are exactly the socket fds of /proc/*/fd (and of threads with
-# their own table), in PID, FD order, with the right INODE, COMM and UID.
+# The fd rows are exactly the socket fds of /proc/*/fd (and of threads
+# with their own table), in PID, FD order, with the right INODE, COMM and
+# UID. (The rows of sockets no fd holds, PID "-", come after them:
+# netwalk.sh.)
 check_fd_set() {
 	fds >"$W/fds"
 	awkl '
-		NR == 1 { next }
+		NR == 1 || $PID == "-" { next }
 		$PID + 0 < pid || ($PID + 0 == pid && $FD + 0 <= fd) {
 			print "row out of PID, FD order: " $0
 		}
@@ -31,7 +33,7 @@ check_fd_set() {
 	same_set "(PID, FD, INODE)" "$W/rows.keys" "$W/fds.keys"
 	awkl '
 		FNR == NR { uid[$1 " " $2] = $4; next }
-		FNR == 1 { next }
+		FNR == 1 || $PID == "-" { next }
 		{
 			comm = ""
 			getline comm <("/proc/" $PID "/comm")
@@ -49,8 +51,9 @@ check_fd_set() {
 	done
 }
 
-# TCP (or UDP) rows against /proc/net/tcp{,6} (udp{,6}) of their netns.
-# PROTO is TCP or UDP.
+# TCP (or UDP) fd rows against /proc/net/tcp{,6} (udp{,6}) of their
+# netns, by inode. PROTO is TCP or UDP. (The rows of sockets no fd holds:
+# netwalk.sh's holderless-columns.)
 check_inet() {
 	awkl '
 	FNR == NR {
@@ -79,7 +82,7 @@ check_inet() {
 					sendq[substr($i, 5)] = $5
 		next
 	}
-	FNR == 1 || $PROTO != proto { next }
+	FNR == 1 || $PROTO != proto || $PID == "-" { next }
 	{
 		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
 		n++
@@ -122,7 +125,7 @@ check_inet() {
 	}' proto="$1" "$W/procnet" "$W/ss" "$W/rows"
 }
 
-# SRTT_US, RETRANS, TX_BYTES and RX_BYTES against ss -ti (rtt:SRTT/RTTVAR
+# SRTT_US, RETRANS, TX_BYTES and RX_BYTES of the fd rows against ss -ti (rtt:SRTT/RTTVAR
 # in ms, with %g's six digits; retrans:NOW/TOTAL, absent when both are 0;
 # bytes_acked:N and bytes_received:N, absent when 0). The zoo's
 # connections are idle when both are read.
@@ -134,43 +137,21 @@ check_tcp_ss() {
 			for (i = 3; i <= NF; i++)
 				if ($i ~ /^ino:/)
 					ino = substr($i, 5)
-			if (ino != "") {
-				rtt[ino] = 0; retrans[ino] = 0
-				acked[ino] = 0; received[ino] = 0
-			}
-			next
-		}
-		if ($2 != "tcp-info")
-			next
-		for (i = 3; i <= NF && ino != ""; i++) {	# its tcp_info
-			if ($i ~ /^rtt:/) {
-				split(substr($i, 5), v, "/")
-				rtt[ino] = v[1] * 1000
-			}
-			if ($i ~ /^retrans:/) {
-				split(substr($i, 9), v, "/")
-				retrans[ino] = v[2]
-			}
-			if ($i ~ /^bytes_acked:/)
-				acked[ino] = substr($i, 13)
-			if ($i ~ /^bytes_received:/)
-				received[ino] = substr($i, 16)
+			if (ino != "")
+				ss_socket(ino)
+		} else if ($2 == "tcp-info" && ino != "") {	# its tcp_info
+			ss_info(ino)
 		}
 		next
 	}
-	FNR == 1 || $PROTO != "TCP" { next }
+	FNR == 1 || $PROTO != "TCP" || $PID == "-" { next }
 	{
 		ino = $INODE; what = "inode " ino " (pid " $PID " fd " $FD ")"
-		if (!(ino in rtt)) {
+		if (!(ino in SS_RTT)) {
 			print what ": not in ss -tinea"
 			next
 		}
-		d = $SRTT_US - rtt[ino]
-		if ($SRTT_US !~ /^[0-9]+$/ || d > 1 || d < -1)
-			printf "%s SRTT_US: sockmap %s, ss rtt %s us\n", what, $SRTT_US, rtt[ino]
-		differ(what " RETRANS", $RETRANS, retrans[ino])
-		differ(what " TX_BYTES (ss bytes_acked)", $TX_BYTES, acked[ino])
-		differ(what " RX_BYTES (ss bytes_received)", $RX_BYTES, received[ino])
+		ss_differ(what, ino)
 		n++
 	}
 	END {
@@ -344,8 +325,10 @@ check_other() {
 	}' "$W/ifindex" "$W/procnet" "$W/rows"
 }
 
-# NETNS of every row is the namespace whose /proc/net tables list the
-# socket; the netns child's rows carry readlink /proc/CHILD/ns/net.
+# NETNS of every fd row is the namespace whose /proc/net tables list the
+# socket; the netns child's rows carry readlink /proc/CHILD/ns/net. (A row
+# of a socket no fd holds, PID "-", is matched to its netns's tables by
+# netwalk.sh's holderless-set.)
 check_netns() {
 	child=$(readlink "/proc/$ZOO_NETNS/ns/net") || { echo "no netns child"; return 1; }
 	init=$(readlink /proc/1/ns/net)
@@ -353,7 +336,7 @@ check_netns() {
 	awkl '
 	# The inode column: unix 7th, packet 9th, the others 10th; +2 here.
 	FNR == NR { ns[$1 == "unix" ? $9 : $1 == "packet" ? $11 : $12] = $2; next }
-	FNR == 1 { next }
+	FNR == 1 || $PID == "-" { next }
 	{
 		what = "inode " $INODE " (pid " $PID " fd " $FD ")"
 		if (!($INODE in ns))
@@ -379,24 +362,9 @@ check_can_fail() {
 		case $where in
 		*MPTCP*) mptcp_enabled || continue ;;
 		esac
-		# COL names the column to break: its number is the header's.
-		awkl "
-			NR == 1 {
-				for (i = 1; i <= NF; i++)
-					if (\$i == col)
-						c = i
-			}
-			NR > 1 && !done && ($where) {
-				done = 1
-				if (value == \"DELETE\")
-					next
-				if (\$c == value)
-					exit 3
-				\$c = value
-			}
-			{ print }
-			END { exit !done }" col="$col" value="$value" netns="$ZOO_NETNS" \
-			"$W/rows.orig" >"$W/rows"
+		# Fd rows only: netwalk.sh breaks the holderless ones.
+		break_row "$W/rows.orig" "$W/rows" "\$PID != \"-\" && ($where)" \
+			"$col" "$value" netns="$ZOO_NETNS"
 		case $? in
 		1) echo "no row matches ($where)" ;;
 		3) echo "field $col is $value already where ($where)" ;;
