@@ -138,9 +138,9 @@ char *sockmap_fmt_inet_mini(char *p, struct sock *sk)
 }
 
 /*
- * sockmap_inet_mini_uid - the owner /proc/net/tcp shows for a TIME_WAIT
- * socket (root: it has none) or a request socket (its listener's, which
- * the request holds a reference to).
+ * sockmap_inet_mini_uid - the owner /proc/net/tcp shows for a request
+ * socket: its listener's, which the request holds a reference to. (For a
+ * TIME_WAIT socket it prints 0, unmapped: it has no owner.)
  */
 kuid_t sockmap_inet_mini_uid(struct sock *sk)
 {

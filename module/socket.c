@@ -176,7 +176,12 @@ char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
 		p = col_ull(p, COL_INODE, 0);
 		p = sockmap_fmt_mini_identity(p, sk, kptr);
 		p = sockmap_fmt_inet_mini(p, sk);
-		p = col_ull(p, COL_UID, sockmap_reader_uid(m, sockmap_inet_mini_uid(sk)));
+		/* /proc/net/tcp prints 0 for TIME_WAIT, in any namespace. */
+		if (sk->sk_state == TCP_TIME_WAIT)
+			p = col_ull(p, COL_UID, 0);
+		else
+			p = col_ull(p, COL_UID,
+				    sockmap_reader_uid(m, sockmap_inet_mini_uid(sk)));
 		return col_ino(p, COL_PEER, 0);
 	}
 	p = col_ull(p, COL_INODE, sockmap_sock_ino(sk));
