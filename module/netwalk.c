@@ -309,13 +309,41 @@ static void sockmap_take_listen(struct sockmap_netwalk *w,
 	spin_unlock(&ilb->lock);
 }
 
+/*
+ * sockmap_ehash_may_show - whether chain @bucket of TCP's established hash
+ * may hold a socket to show: a look under RCU without the bucket's lock,
+ * as the receive path looks, so that a bucket of held sockets only (the
+ * common case) costs no lock. TCP's sockets are SLAB_TYPESAFE_BY_RCU: one
+ * freed and reused meanwhile may lead the look onto another chain, which
+ * then ends on another bucket's nulls value; that says "may", and the
+ * bucket is taken under its lock. The caller is in an RCU read-side
+ * section.
+ */
+static bool sockmap_ehash_may_show(struct sockmap_netwalk *w,
+				   struct hlist_nulls_head *chain,
+				   unsigned int bucket)
+{
+	const struct hlist_nulls_node *node;
+	struct sock *sk;
+
+	sk_nulls_for_each_rcu(sk, node, chain)
+		if (sockmap_netwalk_sees(w, sock_net(sk)) &&
+		    !sockmap_sock_has_file(sk))
+			return true;
+	return get_nulls_value(node) != bucket;
+}
+
 static void sockmap_take_tcp(struct sockmap_netwalk *w,
 			     struct inet_hashinfo *h)
 {
 	struct inet_ehash_bucket *head = &h->ehash[w->bucket];
 	spinlock_t *lock = inet_ehash_lockp(h, w->bucket);
+	bool may_show;
 
-	if (hlist_nulls_empty(&head->chain)) {
+	rcu_read_lock();
+	may_show = sockmap_ehash_may_show(w, &head->chain, w->bucket);
+	rcu_read_unlock();
+	if (!may_show) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
