@@ -254,7 +254,10 @@ static void sockmap_netwalk_taken(struct sockmap_netwalk *w, bool full,
 	}
 }
 
-/* A TCP bucket's chain (a nulls list); the caller holds its lock. */
+/*
+ * A TCP bucket's chain (a nulls list); the caller holds its lock, within
+ * sockmap_netwalk_fill()'s RCU read-side section.
+ */
 static void sockmap_take_nulls(struct sockmap_netwalk *w,
 			       struct hlist_nulls_head *chain)
 {
@@ -263,7 +266,6 @@ static void sockmap_take_nulls(struct sockmap_netwalk *w,
 	bool full = false;
 	struct sock *sk;
 
-	rcu_read_lock();
 	sk_nulls_for_each(sk, node, chain) {
 		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
 			full = true;
@@ -271,11 +273,13 @@ static void sockmap_take_nulls(struct sockmap_netwalk *w,
 		}
 		offset++;
 	}
-	rcu_read_unlock();
 	sockmap_netwalk_taken(w, full, offset);
 }
 
-/* A UDP or raw bucket's chain; the caller holds its lock. */
+/*
+ * A UDP or raw bucket's chain; the caller holds its lock, within
+ * sockmap_netwalk_fill()'s RCU read-side section.
+ */
 static void sockmap_take_list(struct sockmap_netwalk *w,
 			      struct hlist_head *chain)
 {
@@ -283,7 +287,6 @@ static void sockmap_take_list(struct sockmap_netwalk *w,
 	bool full = false;
 	struct sock *sk;
 
-	rcu_read_lock();
 	sk_for_each(sk, chain) {
 		if (offset >= w->offset && !sockmap_netwalk_take(w, sk, offset)) {
 			full = true;
@@ -291,7 +294,6 @@ static void sockmap_take_list(struct sockmap_netwalk *w,
 		}
 		offset++;
 	}
-	rcu_read_unlock();
 	sockmap_netwalk_taken(w, full, offset);
 }
 
@@ -338,12 +340,8 @@ static void sockmap_take_tcp(struct sockmap_netwalk *w,
 {
 	struct inet_ehash_bucket *head = &h->ehash[w->bucket];
 	spinlock_t *lock = inet_ehash_lockp(h, w->bucket);
-	bool may_show;
 
-	rcu_read_lock();
-	may_show = sockmap_ehash_may_show(w, &head->chain, w->bucket);
-	rcu_read_unlock();
-	if (!may_show) {
+	if (!sockmap_ehash_may_show(w, &head->chain, w->bucket)) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
@@ -352,11 +350,28 @@ static void sockmap_take_tcp(struct sockmap_netwalk *w,
 	spin_unlock_bh(lock);
 }
 
+/*
+ * sockmap_list_may_show - as sockmap_ehash_may_show(), for a UDP bucket:
+ * UDP's sockets are freed after a grace period (SOCK_RCU_FREE), so a look
+ * under RCU stays on its chain.
+ */
+static bool sockmap_list_may_show(struct sockmap_netwalk *w,
+				  struct hlist_head *chain)
+{
+	struct sock *sk;
+
+	sk_for_each_rcu(sk, chain)
+		if (sockmap_netwalk_sees(w, sock_net(sk)) &&
+		    !sockmap_sock_has_file(sk))
+			return true;
+	return false;
+}
+
 static void sockmap_take_udp(struct sockmap_netwalk *w, struct udp_table *t)
 {
 	struct udp_hslot *hslot = &t->hash[w->bucket];
 
-	if (hlist_empty(&hslot->head)) {
+	if (!sockmap_list_may_show(w, &hslot->head)) {
 		sockmap_netwalk_taken(w, false, 0);
 		return;
 	}
@@ -522,6 +537,11 @@ static void sockmap_netwalk_fill(struct sockmap_netwalk *w)
 	table = sockmap_netwalk_table(w);
 	if (!table)
 		return;
+	/*
+	 * One RCU read-side section for up to SOCKMAP_NET_BUCKETS buckets:
+	 * the looks without a lock need it, and sockmap_sock_has_file().
+	 */
+	rcu_read_lock();
 	for (looked = 0; looked < SOCKMAP_NET_BUCKETS && !w->len; looked++) {
 		if (w->bucket >= sockmap_table_buckets(table, w->kind)) {
 			/* Past its last bucket: the next owner's, or kind. */
@@ -529,10 +549,11 @@ static void sockmap_netwalk_fill(struct sockmap_netwalk *w)
 			w->owner++;
 			w->bucket = 0;
 			w->offset = 0;
-			return;
+			break;
 		}
 		sockmap_take_bucket(w, table);
 	}
+	rcu_read_unlock();
 }
 
 /*
