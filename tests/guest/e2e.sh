@@ -74,7 +74,8 @@ CHECKS="header fd-set tcp-vs-procnet udp-vs-procnet tcp-vs-ss tcp-bytes-known-tr
 other-vs-procnet netns-inode checks-can-fail kptr-restrict uid-visibility userns-uid opener-creds pidns-visibility
 landlock-visibility hidepid-visibility read-sizes thread-layout shared-procs small-reads names-escaped stale-peer packet-vanished
 open-memory read-memory tid-reuse write-eacces reload-cycles rmmod-mid-read cgroup holderless-set
-holderless-columns holderless-can-fail holderless-user holderless-netns holderless-hidepid holderless-landlock dmesg-clean"
+holderless-columns holderless-can-fail holderless-user holderless-netns holderless-hidepid holderless-landlock timewait-bounds
+dmesg-clean"
 # shellcheck disable=SC2154 # e2e_only comes from the kernel command line
 [ -z "${e2e_only:-}" ] || CHECKS=$(echo "$e2e_only" | tr , ' ')
 
@@ -197,6 +198,7 @@ main() {
 	check holderless-netns check_holderless_netns
 	check holderless-hidepid check_holderless_hidepid
 	check holderless-landlock check_holderless_landlock
+	check timewait-bounds check_timewait_bounds
 	check dmesg-clean check_dmesg
 	echo "# times:$TIMES"
 	status=0

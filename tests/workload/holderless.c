@@ -20,7 +20,13 @@
  *			buffer, then closes its fd, and the FIN waits behind
  *			the unsent bytes
  *
- * then prints "holderless ready pid=P ..." and waits to be killed. Every
+ * then prints "holderless ready pid=P ..." and waits to be killed.
+ *
+ * "holderless timewait N" makes N TIME_WAIT sockets and nothing else, for
+ * the bounds on a read (tests/guest/e2e/bounds.sh), prints "holderless
+ * timewait N" and exits: the sockets outlive it. Its clients take
+ * 127.0.0.2 to 127.0.0.9 in turn, so that N may exceed one address's
+ * ephemeral ports; tcp_max_tw_buckets must allow N. Every
  * end that stays open (the peers, the clients, the listeners) is held by
  * this process. TIME_WAIT and FIN_WAIT2 last 60 s (TCP_TIMEWAIT_LEN,
  * tcp_fin_timeout): a check reads them within that time. Build it static
@@ -48,6 +54,7 @@
 #define PORT_QUEUE	28103	/* children never accept()ed */
 #define PORT_DEFER	28104	/* request sockets (SYN_RECV) */
 #define PORT_ORPHAN	28105	/* the FIN_WAIT1 orphan */
+#define PORT_MANY	28106	/* "timewait N" */
 
 #define N_TW4		3	/* client-side TIME_WAIT over IPv4 */
 #define N_QUEUE4	2	/* children in the IPv4 accept queue */
@@ -187,10 +194,45 @@ static void fin_wait1(void)
 	close(c);
 }
 
-int main(void)
+/*
+ * timewait_only - @n connections to a listener on 127.0.0.1, each closed
+ * by its client first, which keeps the TIME_WAIT: the client from
+ * 127.0.0.2 .. 127.0.0.9 in turn.
+ */
+static int timewait_only(long n)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct sockaddr_storage to;
+	socklen_t len = make_addr(&to, AF_INET, PORT_MANY);
+	int lfd, c, s;
+	long i;
+
+	lo_up();
+	lfd = listener(AF_INET, PORT_MANY, 64, 0);
+	for (i = 0; i < n; i++) {
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0)
+			die("socket");
+		from.sin_addr.s_addr = htonl(0x7f000002 + i % 8);
+		if (bind(c, (struct sockaddr *)&from, sizeof(from)) < 0)
+			die("bind");
+		if (connect(c, (struct sockaddr *)&to, len) < 0)
+			die("connect");
+		s = xaccept(lfd);
+		close(c);
+		wait_eof(s);
+		close(s);
+	}
+	printf("holderless timewait %ld\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int lfd, lfd6, i, defer = 3600;
 
+	if (argc == 3 && !strcmp(argv[1], "timewait"))
+		return timewait_only(atol(argv[2]));
 	lo_up();
 
 	/* TIME_WAIT: clients closing first, and one accepted end first. */

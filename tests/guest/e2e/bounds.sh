@@ -229,3 +229,49 @@ check_open_memory() {
 			echo "$who: 1,000 opens without a read cost $cost KiB of MemAvailable, 2 MiB or more"
 	done
 }
+
+# Sockets no file holds, by the thousand, as an unprivileged user may
+# leave them: uid 1000 makes N TIME_WAIT sockets (holderless "timewait";
+# N = 10,000, tcp_max_tw_buckets raised to allow them) and exits. Root's
+# read of /proc/sockmap, 64 KiB or 4 KiB at a time, which shows each of
+# them once, costs at most 4x (+0.15 s) a read of /proc/net/tcp the same
+# size at a time, which lists them too. A reader that may see none of
+# them - root in new pid and network namespaces, through their procfs,
+# where no task of the first namespace is - walks past all of them in
+# one read(): that read costs as much at most, and SIGKILL ends such a
+# reader within 0.1 s (the longest of five).
+check_timewait_bounds() {
+	n=${e2e_timewait_n:-10000}
+	max=/proc/sys/net/ipv4/tcp_max_tw_buckets
+	old=$(cat "$max")
+	echo $((2 * n + old)) >"$max"
+	as_user "$HOLDERLESS" timewait "$n" >"$W/tw.out" 2>&1 ||
+		echo "the workload failed: $(head -n 3 "$W/tw.out")"
+	tw=$(awk 'NR > 1 && $4 == "06"' /proc/net/tcp | wc -l)
+	rows=$(awkl 'NR > 1 && $PID == "-" && $STATE == "TIME_WAIT"' "$SOCKMAP" | wc -l)
+	ref=$("$LAYOUT" readtime /proc/net/tcp 3 65536)
+	ref4=$("$LAYOUT" readtime /proc/net/tcp 3 4096)
+	t=$(readtime 65536) t4=$(readtime 4096)
+	blind=$(unshare -p -f -n --mount-proc "$LAYOUT" readtime "$SOCKMAP" 3 65536)
+	blind_rows=$(unshare -p -f -n --mount-proc cat "$SOCKMAP" | wc -l)
+	killed=$(unshare -p -f -n --mount-proc "$LAYOUT" killtime "$SOCKMAP" 5)
+	echo "$old" >"$max"
+	echo "N = $n: $tw TIME_WAIT in /proc/net/tcp, $rows rows; a read takes $t us (4 KiB reads: $t4 us), /proc/net/tcp $ref us ($ref4 us); a reader that sees none takes $blind us, SIGKILL took at most $killed us" >&3
+	[ "$tw" -ge "$n" ] || echo "/proc/net/tcp lists $tw TIME_WAIT sockets, want $n"
+	[ "$rows" -ge "$tw" ] || echo "$rows TIME_WAIT rows without a holder, /proc/net/tcp lists $tw"
+	[ "$blind_rows" -le 1 ] ||
+		echo "a reader in new pid and network namespaces sees $((blind_rows - 1)) rows"
+	if [ -z "$t" ] || [ -z "$t4" ] || [ -z "$ref" ] || [ -z "$ref4" ] ||
+		[ -z "$blind" ] || [ -z "$killed" ]; then
+		echo "no read or kill times"
+		return 0
+	fi
+	[ "$t" -le $((4 * ref + 150000)) ] ||
+		echo "a read takes $t us, more than 4 x $ref us (/proc/net/tcp) + 0.15 s"
+	[ "$t4" -le $((4 * ref4 + 150000)) ] ||
+		echo "a read 4 KiB at a time takes $t4 us, more than 4 x $ref4 us (/proc/net/tcp) + 0.15 s"
+	[ "$blind" -le $((4 * ref + 150000)) ] ||
+		echo "a read that shows none takes $blind us, more than 4 x $ref us + 0.15 s"
+	[ "$killed" -le 100000 ] ||
+		echo "SIGKILL took $killed us to end a reader, more than 0.1 s"
+}
