@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iter.c - the seq_file walk over every (task, fd) whose file is a socket.
+ * iter.c - the seq_file walk over every (task, fd) whose file is a socket,
+ * then over the sockets that no file holds (module/netwalk.c).
  *
  * The resume point is a (tid, fd) cursor in the iterator's private state,
  * as in kernel/bpf/task_iter.c: after each buffer fill, ->start() finds the
@@ -14,16 +15,20 @@
  *
  * References: between ->start()/->next() and the following ->next()/->stop()
  * the iterator holds one reference to the current task and one to each file
- * of the current batch that ->show() has not finished with; and, as caches,
- * one to the cgroup whose path it holds (it->cgroup_of) and one to the
- * last nsfs path procfs led it to (module/access.c). ->stop() drops them
- * all: nothing is held from ->stop() to the next ->start(), and ->show()
- * runs with no lock held, so it may sleep. What outlives a ->stop() holds
- * no reference: the cursor, and the shared fd tables shown so far in this
- * pass over the output (it->shown), by address, checked against a task
- * that still holds each before it is trusted.
+ * of the current batch that ->show() has not finished with (past the last
+ * task: one to each socket of the netwalk's batch, and to the namespace
+ * whose own table it is in); and, as caches, one to the cgroup whose path
+ * it holds (it->cgroup_of) and one to the last nsfs path procfs led it to
+ * (module/access.c). ->stop() drops them all: nothing is held from
+ * ->stop() to the next ->start(), and ->show() runs with no lock held, so
+ * it may sleep. What outlives a ->stop() holds no reference: the cursors,
+ * the shared fd tables shown so far in this pass over the output
+ * (it->shown), by address, checked against a task that still holds each
+ * before it is trusted, and the network namespaces noted, by number and
+ * cookie. The file holds the opener's namespace while it is open.
  *
- * A read costs O(tasks + open fds + rows), whatever the layout and the
+ * A read costs O(tasks + open fds + rows, and the sockets and buckets of
+ * the socket tables), whatever the layout and the
  * read size: each task is visited once per pass (and the current one again
  * at each ->start()), each fd table is walked once however many tasks
  * share it, only over its open fds, and every loop leaves the CPU

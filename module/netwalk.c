@@ -155,7 +155,10 @@ int sockmap_netwalk_start(struct sockmap_netwalk *w)
 	return w->batch ? 0 : -ENOMEM;
 }
 
-/* Done with the namespace whose own table the cursor was in. */
+/*
+ * Drop the reference to the namespace whose own table the cursor was in
+ * (sockmap_next_owner() took it), if any.
+ */
 static void sockmap_netwalk_put_owner(struct sockmap_netwalk *w)
 {
 	if (w->owner_net)
