@@ -715,16 +715,17 @@ static void sockmap_test_orphan(struct kunit *test)
 
 /*
  * Kernel sockets (sock_create_kern(), no file), as tunnels hold them: UDP
- * over IPv4 and IPv6 bound to loopback, a TCP connection's client, and a
- * TCP listener, as an in-kernel server holds one. Each is one row, with
+ * over IPv4 and IPv6 bound to loopback, a TCP connection's client, a TCP
+ * listener, as an in-kernel server holds one, a raw socket and, where the
+ * kernel has it, a UDP-Lite one. Each is one row, with
  * its socket inode; the TCP client names the server, its other end, in
  * PEER.
  */
 static void sockmap_test_kernel_sockets(struct kunit *test)
 {
-	struct sockmap_nw_tuple u4, u6, tt, tl;
+	struct sockmap_nw_tuple u4, u6, tt, tl, tr, tu;
+	struct socket *udp4, *udp6, *tcp, *klisten, *raw, *udplite;
 	const struct sockmap_nw_row *row;
-	struct socket *udp4, *udp6, *tcp, *klisten;
 	struct file *listener, *server;
 	struct sockmap_nw_walk *w;
 
@@ -747,6 +748,18 @@ static void sockmap_test_kernel_sockets(struct kunit *test)
 	sockmap_nw_bind(test, klisten, AF_INET6, "::1", 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(klisten, 7), 0);
 	sockmap_nw_tuple(test, klisten, &tl);
+	/* Raw: hashed when made; bound to 127.0.0.13, its row is its own */
+	raw = sockmap_nw_kern_socket(test, AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	sockmap_nw_bind(test, raw, AF_INET, "127.0.0.13", 0);
+	sockmap_nw_tuple(test, raw, &tr);
+	/* UDP-Lite, where the kernel has it (7.3 has not) */
+	udplite = NULL;
+	if (sockmap_udplite_table()) {
+		udplite = sockmap_nw_kern_socket(test, AF_INET, SOCK_DGRAM,
+						 IPPROTO_UDPLITE);
+		sockmap_nw_bind(test, udplite, AF_INET, "127.0.0.1", 0);
+		sockmap_nw_tuple(test, udplite, &tu);
+	}
 
 	/* Act */
 	w = sockmap_nw_read(test);
@@ -762,6 +775,20 @@ static void sockmap_test_kernel_sockets(struct kunit *test)
 				     sockmap_test_fmt(test, "%pK", udp6->sk),
 				     "INET6", "DGRAM");
 	EXPECT_COL(test, row, COL_REMOTE, "[::]:0");
+
+	/* Assert: raw, bound to an address of its own, and UDP-Lite */
+	row = sockmap_nw_only(test, w, "ICMP", &tr, "CLOSE");
+	sockmap_nw_expect_holderless(test, row, SOCK_INODE(raw)->i_ino,
+				     sockmap_test_fmt(test, "%pK", raw->sk),
+				     "INET", "RAW");
+	if (udplite) {
+		row = sockmap_nw_only(test, w, "UDPLITE", &tu, "CLOSE");
+		sockmap_nw_expect_holderless(test, row,
+					     SOCK_INODE(udplite)->i_ino,
+					     sockmap_test_fmt(test, "%pK",
+							      udplite->sk),
+					     "INET", "DGRAM");
+	}
 
 	/* Assert: the listener, its accept queue (none) and backlog (7) */
 	row = sockmap_nw_only(test, w, "TCP", &tl, "LISTEN");
