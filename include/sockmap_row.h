@@ -281,14 +281,15 @@ char *sockmap_fmt_tcp_bytes(char *p, struct sock *sk);
 /*
  * A socket that no file holds (module/netwalk.c), which the caller holds
  * a reference to: module/socket.c - INODE .. PEER, and TX_BYTES and
- * RX_BYTES ending the row; module/inet.c - STATE .. RETRANS and the owner
- * of a TIME_WAIT or request socket, which is no full struct sock.
+ * RX_BYTES ending the row; module/inet.c - STATE .. RETRANS of a
+ * TIME_WAIT or request socket, which is no full struct sock, and the
+ * owner of a request socket.
  */
 char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
 		       enum sockmap_kptr kptr);
 char *sockmap_fmt_sock_traffic(char *p, struct sock *sk);
 char *sockmap_fmt_inet_mini(char *p, struct sock *sk);
-kuid_t sockmap_inet_mini_uid(struct sock *sk);
+kuid_t sockmap_inet_req_uid(struct sock *sk);
 
 /* module/unix.c - STATE .. RETRANS of a UNIX socket; PEER in *@peer_ino. */
 char *sockmap_fmt_unix(char *p, struct sock *sk, unsigned long *peer_ino);

@@ -138,13 +138,10 @@ char *sockmap_fmt_inet_mini(char *p, struct sock *sk)
 }
 
 /*
- * sockmap_inet_mini_uid - the owner /proc/net/tcp shows for a request
- * socket: its listener's, which the request holds a reference to. (For a
- * TIME_WAIT socket it prints 0, unmapped: it has no owner.)
+ * sockmap_inet_req_uid - the owner /proc/net/tcp shows for request socket
+ * @sk: its listener's, which the request holds a reference to.
  */
-kuid_t sockmap_inet_mini_uid(struct sock *sk)
+kuid_t sockmap_inet_req_uid(struct sock *sk)
 {
-	if (sk->sk_state == TCP_NEW_SYN_RECV)
-		return sockmap_sk_uid(inet_reqsk(sk)->rsk_listener);
-	return GLOBAL_ROOT_UID;
+	return sockmap_sk_uid(inet_reqsk(sk)->rsk_listener);
 }

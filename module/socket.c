@@ -181,7 +181,7 @@ char *sockmap_fmt_sock(struct seq_file *m, char *p, struct sock *sk,
 			p = col_ull(p, COL_UID, 0);
 		else
 			p = col_ull(p, COL_UID,
-				    sockmap_reader_uid(m, sockmap_inet_mini_uid(sk)));
+				    sockmap_reader_uid(m, sockmap_inet_req_uid(sk)));
 		return col_ino(p, COL_PEER, 0);
 	}
 	p = col_ull(p, COL_INODE, sockmap_sock_ino(sk));
