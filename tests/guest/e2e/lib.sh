@@ -102,42 +102,47 @@ zoo_field() {
 # ---------------------------------------------------------------------------
 # Sources of truth.
 
-# fds_of DIR ID - "ID FD INODE UID" for each socket fd under DIR/fd, from
-# the links' targets (socket:[INODE]) and the socket inodes' owners.
-fds_of() {
-	{
-		# shellcheck disable=SC2012 # ls -l shows the targets, as readlink
-		ls -l "$1/fd" 2>/dev/null |
-			awk '$NF ~ /^socket:\[[0-9]+\]$/ { print "L", $(NF - 2), $NF }'
-		stat -L -c 'S %n %u' "$1"/fd/* 2>/dev/null
-	} | awk -v id="$2" '
-		$1 == "L" { gsub(/[^0-9]/, "", $3); ino[$2] = $3 }
-		$1 == "S" { n = split($2, p, "/"); uid[p[n]] = $3 }
-		END { for (fd in ino) print id, fd, ino[fd], uid[fd] }' |
-		sort -n -k2,2
-}
-
 # fds [PROC] - every socket fd the caller may see through the procfs
-# mounted at PROC (default /proc): each fd table once, under the thread of
-# lowest TID in its process that holds it. Tables are told apart by what
-# they hold: a thread's table is its own when its sockets differ from its
-# leader's (it did unshare(CLONE_FILES)), and threads whose sockets are
-# the same share one. A thread with a private copy that still equals
-# another's table would be missed: the workloads' threads open a socket
-# after unsharing, so their tables differ. When the leader has exited
-# (pthread_exit) it has no table, and the one its threads share is
-# expected once (sockzoo's orphan).
+# mounted at PROC (default /proc), "TID FD INODE UID": each fd table once,
+# under the thread of lowest TID in its process that holds it. Tables are
+# told apart by what they hold: a thread's table is its own when its
+# sockets differ from its leader's (it did unshare(CLONE_FILES)), and
+# threads whose sockets are the same share one. A thread with a private
+# copy that still equals another's table would be missed: the workloads'
+# threads open a socket after unsharing, so their tables differ. When the
+# leader has exited (pthread_exit) it has no table, and the one its
+# threads share is expected once (sockzoo's orphan). The links' targets
+# (socket:[INODE]) and the socket inodes' owners come from two stat runs
+# over every task's fds: a few processes in all, where one a task made
+# hundreds and took a second in a TCG guest.
 fds() {
 	proc=${1:-/proc}
-	for dir in "$proc"/[0-9]*; do
-		pid=${dir##*/}
-		for tdir in "$dir" "$dir"/task/*; do
-			tid=${tdir##*/}
-			[ "$tdir" != "$dir" ] && [ "$tid" = "$pid" ] && continue
-			echo "task $pid $tid"
-			fds_of "$tdir" "$tid"
+	{
+		for tdir in "$proc"/[0-9]*/task/[0-9]*; do
+			echo "T $tdir"
 		done
-	done | awk '
+		printf '%s\n' "$proc"/[0-9]*/task/[0-9]*/fd/* |
+			xargs stat -c 'L %N' 2>/dev/null
+		printf '%s\n' "$proc"/[0-9]*/task/[0-9]*/fd/* |
+			xargs stat -L -c 'S %n %u' 2>/dev/null
+	} | awk '
+	# The key of .../PID/task/TID/fd/FD: "PID TID FD".
+	function fd_key(path,    p, n) {
+		gsub(/\047/, "", path)
+		n = split(path, p, "/")
+		return p[n - 4] " " p[n - 2] " " p[n]
+	}
+	# "PID TID -1" marks a task, so that one with no socket has a table.
+	$1 == "T" { n = split($2, p, "/"); print p[n - 2], p[n], -1; next }
+	$1 == "L" && $4 ~ /^.socket:\[[0-9]+\].$/ {
+		ino = $4
+		gsub(/[^0-9]/, "", ino)
+		sock[fd_key($2)] = ino
+		next
+	}
+	$1 == "S" { uid[fd_key($2)] = $3 }
+	END { for (k in sock) print k, sock[k], uid[k] }' |
+	sort -n -k1,1 -k2,2 -k3,3 | awk '
 	# table[TID]: the "FD INODE UID" lines of thread TID of process pid.
 	function flush(    t, holder, tab) {
 		for (t in table) {
@@ -156,24 +161,27 @@ fds() {
 		for (i = 1; i < n; i++)
 			print t, l[i]
 	}
-	$1 == "task" {
-		if ($2 != pid)
+	$3 == -1 {
+		if ($1 != pid)
 			flush()
-		pid = $2; tid = $3; table[tid] = ""
+		pid = $1; tid = $2; table[tid] = ""
 		next
 	}
-	{ table[tid] = table[tid] $2 " " $3 " " $4 "\n" }
+	{ table[$2] = table[$2] $3 " " $4 " " $5 "\n" }
 	END { flush() }'
 	return 0
 }
 
+# task_netns - "PID NETNS" of every task, in /proc's order, from one stat
+# of all their ns/net links.
+task_netns() {
+	printf '%s\n' /proc/[0-9]*/ns/net | xargs stat -c %N 2>/dev/null |
+		sed -n "s|^'/proc/\([0-9]*\)/ns/net' -> 'net:\[\([0-9]*\)\]'\$|\1 \2|p"
+}
+
 # netns_pids - "NETNS PID": one process in each network namespace in use.
 netns_pids() {
-	for dir in /proc/[0-9]*; do
-		ns=$(readlink "$dir/ns/net" 2>/dev/null) || continue
-		ns=${ns#net:[}
-		echo "${ns%]} ${dir#/proc/}"
-	done | awk '!seen[$1]++'
+	task_netns | awk '!seen[$2]++ { print $2, $1 }'
 }
 
 # procnet - every line of the /proc/net tables of every network namespace

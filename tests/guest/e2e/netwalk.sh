@@ -485,10 +485,7 @@ nw_reader() {
 	"$@" sh "$ME" netview "$dir" ${NW_PROC:+"$NW_PROC"} >"$dir/log" 2>&1 ||
 		{ echo "$who: the read failed:"; cat "$dir/log"; return 1; }
 	fds >"$dir/fds"
-	awk '$1 ~ /^[0-9]+$/ { print $1 }' "$dir/view" | sort -un |
-		while read -r t; do
-			ns=$(nw_ns "$t") && echo "$t $ns"
-		done >"$dir/map"
+	task_netns >"$dir/map"
 	awkl '
 	FILENAME ~ /fds$/ { held[$3] = 1; next }
 	FILENAME ~ /map$/ { ns[$1] = $2; next }
@@ -499,6 +496,9 @@ nw_reader() {
 			next
 		n = ns[$1]; t = $2
 		$0 = strip(2)
+		# Every task of a netns shows its tables: decode each socket once.
+		if (seen[n " " t " " $2 " " $3 " " $4 " " $10]++)
+			next
 		if ($10 == 0 || !($10 in held))
 			print n, table_family(t), table_proto(t, $2), tcp_state($4), addr($2), addr($3), $10 >truth
 		next
