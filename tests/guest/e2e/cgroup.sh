@@ -72,6 +72,9 @@ check_cgroup() {
 
 	# A move while the file is open: the next read of that file says so.
 	rm -f "$W/cg.fifo" && mkfifo "$W/cg.fifo"
+	# The shell opens the output only once the fifo has a writer: made
+	# now, it is there for the first wait_for's grep.
+	: >"$W/cg.reread"
 	"$CGTOOL" reread "$SOCKMAP" <"$W/cg.fifo" >"$W/cg.reread" &
 	rr=$!
 	exec 6>"$W/cg.fifo"
