@@ -221,6 +221,18 @@ static bool sockmap_sock_has_file(const struct sock *sk)
 }
 
 /*
+ * sockmap_netwalk_shows - whether @sk is a row of this walk: in a
+ * namespace the reader sees, and held by no file. The caller is in an RCU
+ * read-side section, as for sockmap_sock_has_file().
+ */
+static bool sockmap_netwalk_shows(struct sockmap_netwalk *w,
+				  const struct sock *sk)
+{
+	return sockmap_netwalk_sees(w, sock_net(sk)) &&
+	       !sockmap_sock_has_file(sk);
+}
+
+/*
  * sockmap_netwalk_take - under the lock of the bucket being walked: put
  * @sk, the @offset-th socket of that bucket, into the batch if it is
  * shown, with a reference. Returns false when the batch is full.
@@ -228,8 +240,7 @@ static bool sockmap_sock_has_file(const struct sock *sk)
 static bool sockmap_netwalk_take(struct sockmap_netwalk *w, struct sock *sk,
 				 unsigned int offset)
 {
-	if (!sockmap_netwalk_sees(w, sock_net(sk)) ||
-	    sockmap_sock_has_file(sk) ||
+	if (!sockmap_netwalk_shows(w, sk) ||
 	    !refcount_inc_not_zero(&sk->sk_refcnt))
 		return true;
 	w->batch[w->len].sk = sk;
@@ -332,8 +343,7 @@ static bool sockmap_ehash_may_show(struct sockmap_netwalk *w,
 	struct sock *sk;
 
 	sk_nulls_for_each_rcu(sk, node, chain)
-		if (sockmap_netwalk_sees(w, sock_net(sk)) &&
-		    !sockmap_sock_has_file(sk))
+		if (sockmap_netwalk_shows(w, sk))
 			return true;
 	return get_nulls_value(node) != bucket;
 }
@@ -364,8 +374,7 @@ static bool sockmap_list_may_show(struct sockmap_netwalk *w,
 	struct sock *sk;
 
 	sk_for_each_rcu(sk, chain)
-		if (sockmap_netwalk_sees(w, sock_net(sk)) &&
-		    !sockmap_sock_has_file(sk))
+		if (sockmap_netwalk_shows(w, sk))
 			return true;
 	return false;
 }
