@@ -220,6 +220,62 @@ check_exporter() {
 	echo "check $1 exporter_up=$up exporter_rows=$rows exporter_sockets=$socks"
 }
 
+# bpf_columns_differ SOCKMAP BPF - print where the BPF iterator's rows
+# (file BPF) and sockmap's (file SOCKMAP) disagree, in every column the
+# two share (found by its name in each header), and a BPF row sockmap
+# lacks; print nothing when they agree. Rows are joined by PID, FD, INODE
+# and COMM: a thread that unshared its fd table has its leader's PID and
+# its own table. Left out: SOCK (%pK is the BPF program's own), PEER of
+# TCP (BPF cannot look it up and prints -) and LOCAL and REMOTE of INET6
+# (BPF prints addresses in full, sockmap compressed). Rows are split on
+# blanks: the farm's names have none.
+bpf_columns_differ() {
+	awk 'function key(pid, fd, inode, comm) { return pid SUBSEP fd SUBSEP inode SUBSEP comm }
+	FNR == 1 {
+		file++
+		for (i = 1; i <= NF; i++) {
+			if (file == 1) smcol[$i] = i
+			else { name[i] = $i; bpfcol[$i] = i }
+		}
+		cols = NF
+		next
+	}
+	file == 1 {
+		row[key($smcol["PID"], $smcol["FD"], $smcol["INODE"], $smcol["COMM"])] = $0
+		next
+	}
+	{
+		k = key($bpfcol["PID"], $bpfcol["FD"], $bpfcol["INODE"], $bpfcol["COMM"])
+		if (!(k in row)) {
+			print "a BPF row sockmap lacks: " $0
+			if (++bad >= 10) exit
+			next
+		}
+		split(row[k], sm)
+		for (i = 1; i <= cols; i++) {
+			c = name[i]
+			if (!(c in smcol) || c == "SOCK") continue
+			if (c == "PEER" && $bpfcol["PROTO"] == "TCP") continue
+			if ((c == "LOCAL" || c == "REMOTE") && $bpfcol["FAMILY"] == "INET6") continue
+			if (sm[smcol[c]] != $i) {
+				print c " of PID " $bpfcol["PID"] " FD " $bpfcol["FD"] ": sockmap " sm[smcol[c]] ", BPF " $i
+				if (++bad >= 10) exit
+			}
+		}
+		rows++
+	}
+	END { if (!bad && !rows) print "no BPF row was compared" }' "$1" "$2"
+}
+
+# check_bpf_columns N TOOL - the BPF iterator's rows (/tmp/out.txt) hold what
+# sockmap's saved rows hold, in the columns both compute.
+check_bpf_columns() {
+	diffs=$(bpf_columns_differ /tmp/sockmap.saved /tmp/out.txt)
+	[ -z "$diffs" ] || die "the BPF iterator and sockmap disagree at N=$1:
+$diffs"
+	echo "check $1 ${2}_columns_agree_rows=$(($(wc -l </tmp/out.txt) - 1))"
+}
+
 # start_zoo - run /workload/sockzoo's zoo of every kind of socket in the
 # background until it is ready.
 start_zoo() {
@@ -402,6 +458,7 @@ for n in $SIZES; do
 		if [ "${tool%-fast}" = bpf ] && ! stopped "$n" "$tool"; then
 			[ "$(wc -l </tmp/out.txt)" = "$(wc -l </tmp/sockmap.saved)" ] ||
 				die "the BPF iterator ($tool) printed $(wc -l </tmp/out.txt) lines, sockmap $(wc -l </tmp/sockmap.saved)"
+			check_bpf_columns "$n" "$tool"
 		fi
 		if [ "$tool" = bpf-fast ] && ! stopped "$n" bpf-fast; then
 			check_bpf_fast "$n"
