@@ -13,7 +13,8 @@ keeping the rest (the notes written by hand). Writes PLOT.PNG (time against
 N, log-log, one line per tool) from BENCH.TXT and the other runs' OTHER.TXT
 (bench/raw/*.txt): a size that BENCH.TXT has is taken from it.
 
-A size is N (N sockets in N/100 processes) or N@P (in P processes). A tool
+A size is N (N sockets in N/100 processes), N@P (in P processes) or NTW (N
+TCP sockets in TIME_WAIT that no process holds, and nothing else). A tool
 that a run stopped at its time limit is shown as "> LIMIT s".
 """
 
@@ -44,20 +45,26 @@ PEERS = ["bpf", "bpf-fast", "ss", "lsof", "lsfd"]
 
 
 class Size(str):
-    """A size as the guest names it: "100000", or "500000@1"."""
+    """A size as the guest names it: "100000", "500000@1" or "100000tw"."""
 
     @property
     def n(self):
-        return int(self.split("@")[0])
+        return int(self.split("@")[0].removesuffix("tw"))
 
     @property
     def procs(self):
         return int(self.split("@")[1]) if "@" in self else None
 
+    @property
+    def time_wait(self):
+        return self.endswith("tw")
+
     def key(self):
-        return (self.procs is not None, self.n)
+        return (self.procs is not None, self.time_wait, self.n)
 
     def label(self):
+        if self.time_wait:
+            return f"{self.n:,} in TIME_WAIT"
         if self.procs is None:
             return f"{self.n:,}"
         return f"{self.n:,} in {self.procs:,} process{'es' if self.procs > 1 else ''}"
@@ -127,11 +134,18 @@ def report(info, rows, times, mem, checks, stopped):
                   f"\"> {info['limit_s']} s\"." if info.get("limit_s", "0") != "0" else ""))
     out.append("")
     out.append("Median wall time in ms (repetitions in parentheses; the tools take turns, "
-               "one run each per round); each N is "
-               "N sockets in N/100 processes (\"in P processes\": N/P each): per 100 "
-               "sockets 2 TCP listeners, 20 "
-               "loopback TCP connections with both ends open (half IPv4, half IPv6), "
-               "20 bound UDP sockets (half and half) and 19 UNIX socketpairs.")
+               "one run each per round)"
+               + ("; each N is "
+                  "N sockets in N/100 processes (\"in P processes\": N/P each): per 100 "
+                  "sockets 2 TCP listeners, 20 "
+                  "loopback TCP connections with both ends open (half IPv4, half IPv6), "
+                  "20 bound UDP sockets (half and half) and 19 UNIX socketpairs"
+                  if any(not n.time_wait for n in sizes) else "")
+               + ("; \"N in TIME_WAIT\" is N TCP sockets in TIME_WAIT over loopback "
+                  "that no process holds (`tests/workload/twfarm.c`), and no other "
+                  "socket but the guest's own: their rows come from the walk of "
+                  "TCP's established hash alone"
+                  if any(n.time_wait for n in sizes) else "") + ".")
     out.append("")
     out.append("| N | sockmap rows | " + " | ".join(f"`{LABEL[t]}`" for t, _ in TOOLS) + " |")
     out.append("|---:|---:|" + "---:|" * len(TOOLS))
@@ -178,15 +192,18 @@ def report(info, rows, times, mem, checks, stopped):
                    + f" | {row_cost('sockmap', r)} | {row_cost('bpf', r)} | "
                    f"{row_cost('procnet', fr)} |")
     out.append("")
-    # Per-row cost against the 100,000 of this run (or the size before).
-    plain = [n for n in sizes if n.procs is None]
+    # Per-row cost against the 100,000 of this run (or the size before);
+    # TIME_WAIT sizes against the smallest of them.
+    plain = [n for n in sizes if n.procs is None and not n.time_wait]
     ref = next((n for n in sizes if n == "100000"), plain[-2] if len(plain) >= 2 else None)
+    time_wait = [n for n in sizes if n.time_wait]
     for b in sizes:
-        if ref is None or b == ref or b.key() < ref.key() or not per_row.get(ref) \
+        r = time_wait[0] if b.time_wait else ref
+        if r is None or b == r or b.key() < r.key() or not per_row.get(r) \
                 or not per_row.get(b):
             continue
-        out.append(f"sockmap's per-row cost at {b.label()} / at {ref.label()}: "
-                   f"{per_row[b] / per_row[ref]:.2f}× (1.00× would be perfectly linear).")
+        out.append(f"sockmap's per-row cost at {b.label()} / at {r.label()}: "
+                   f"{per_row[b] / per_row[r]:.2f}× (1.00× would be perfectly linear).")
         out.append("")
 
     out.append("Output sizes (lines / bytes of one run): "
@@ -195,10 +212,17 @@ def report(info, rows, times, mem, checks, stopped):
                    if (n, t) in rows) for n in sizes) + ".")
     out.append("")
     if checks:
-        out.append("Checks before timing (the farm's socket fds in /proc/PID/fd against its "
-                   "rows in /proc/sockmap; the exporter's sockmap_up, sockmap_rows and the "
-                   "sum of its sockmap_sockets against the rows and the distinct inodes of "
-                   "the table): " + "; ".join(
+        what = []
+        if any(not n.time_wait for n in checks):
+            what.append("the farm's socket fds in /proc/PID/fd against its "
+                        "rows in /proc/sockmap; the exporter's sockmap_up, sockmap_rows and the "
+                        "sum of its sockmap_sockets against the rows and the distinct inodes of "
+                        "the table")
+        if any(n.time_wait for n in checks):
+            what.append("in TIME_WAIT, the sockets /proc/net/tcp and tcp6 list in "
+                        "state 06 against /proc/sockmap's TIME_WAIT rows, all without a "
+                        "holder, before and after the timing")
+        out.append(f"Checks before timing ({'; '.join(what)}): " + "; ".join(
                        f"N={n.label()}: {' '.join(c)}" for n, c in sorted(
                            checks.items(), key=lambda c: c[0].key())) + ".")
         out.append("")
@@ -327,6 +351,8 @@ def plot(runs, path):
                 stops[n, t] = lim
         seen |= here
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    # Sockets that processes hold; the TIME_WAIT run is a table of its own.
+    seen = {n for n in seen if not n.time_wait}
     plain = sorted((n for n in seen if n.procs is None), key=Size.key)
     other = sorted((n for n in seen if n.procs is not None), key=Size.key)
     for i, (t, label) in enumerate(TOOLS):

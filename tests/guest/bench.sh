@@ -19,7 +19,9 @@
 #	mem N memprobe ...		/bench/memprobe /proc/sockmap
 #
 # N is a number of sockets, in N/100 processes, or N@P: N sockets in P
-# processes (500000@1: one process holding 500,000 fds).
+# processes (500000@1: one process holding 500,000 fds), or NTW: N TCP
+# sockets in TIME_WAIT that no process holds, and nothing else
+# (/bench/twfarm N; each size's are gone before the next size's are made).
 #
 # Options come from the kernel command line (scripts/bench sets them):
 #	bench_sizes=1000,10000,100000	the values of N
@@ -121,6 +123,57 @@ start_farm() {
 		[ "$ticks" -gt 0 ] || die "sockfarm $1 not ready after $secs s"
 		sleep 0.1
 	done
+}
+
+# sockets_of N - the number of sockets of size N (100000, 500000@1, 100000tw).
+sockets_of() {
+	n=${1%@*}
+	echo "${n%tw}"
+}
+
+# time_wait_count - TCP sockets in TIME_WAIT as /proc/net/tcp and tcp6 list
+# them (state 06): the source of truth for the TIME_WAIT sizes.
+time_wait_count() {
+	awk 'FNR > 1 && $4 == "06"' /proc/net/tcp /proc/net/tcp6 | wc -l
+}
+
+# time_wait_rows FILE - the rows of a saved /proc/sockmap in TIME_WAIT,
+# and how many of them have no holder (PID "-"): "ROWS HOLDERLESS".
+time_wait_rows() {
+	awk 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "STATE") c = i; if ($i == "PID") p = i }; next }
+	     $c == "TIME_WAIT" { rows++; if ($p == "-") free++ }
+	     END { print rows + 0, free + 0 }' "$1"
+}
+
+# start_time_wait NTW - once no socket lacks a holder (the last size's
+# TIME_WAIT sockets have gone), leave N sockets in TIME_WAIT; check that
+# /proc/net/tcp lists exactly N and /proc/sockmap shows each, without a
+# holder. They last a minute: the timing must end before the first goes
+# (check_time_wait_kept).
+start_time_wait() {
+	want=$(sockets_of "$1")
+	wait_all_held
+	/bench/twfarm "$want" >/tmp/farm.out 2>&1 || die "twfarm $want failed: $(cat /tmp/farm.out)"
+	cat /proc/sockmap >/tmp/sockmap.saved
+	listed=$(time_wait_count)
+	# shellcheck disable=SC2046 # two numbers
+	set -- "$1" $(time_wait_rows /tmp/sockmap.saved)
+	[ "$listed" -eq "$want" ] || die "/proc/net/tcp lists $listed sockets in TIME_WAIT, want $want"
+	if [ "$2" -ne "$listed" ] || [ "$3" -ne "$listed" ]; then
+		die "/proc/sockmap shows $2 TIME_WAIT rows ($3 without a holder), /proc/net/tcp $listed"
+	fi
+	echo "check $1 made_in_s=$(sed -n 's/^twfarm done .* secs=//p' /tmp/farm.out) proc_net_time_wait=$listed sockmap_time_wait_rows=$2 still_there_after_timing=$2"
+}
+
+# check_time_wait_kept NTW - every TIME_WAIT socket of the size is still
+# there after the timing: none expired meanwhile, so every round read the
+# same N rows.
+check_time_wait_kept() {
+	cat /proc/sockmap >/tmp/after.txt
+	# shellcheck disable=SC2046 # two numbers
+	set -- "$1" $(time_wait_rows /tmp/after.txt)
+	[ "$2" -eq "$(sockets_of "$1")" ] ||
+		die "$1: $2 TIME_WAIT rows after the timing, want $(sockets_of "$1"): some expired during it (a minute after they were made); time fewer tools or rounds"
 }
 
 # stopped N TOOL - whether TOOL was stopped at N (and is not run again).
@@ -406,6 +459,9 @@ check_bpf_fast_zoo() {
 
 # The system can hold this many open files and sockets.
 sysctl -qw fs.file-max=4000000 fs.nr_open=1100000
+# ... and this many TIME_WAIT sockets (by default, half the established
+# hash's buckets: 16,384 in a 4 GiB guest; more are closed at once).
+sysctl -qw net.ipv4.tcp_max_tw_buckets=2000000
 # The BPF iterators: pinned once, then read like files. bpf-fast is checked
 # against bpf, so bpf is pinned (though maybe not timed) with it.
 case " $TOOLS " in
@@ -443,15 +499,23 @@ echo "info limit_s $LIMIT"
 case " $TOOLS " in *" bpf-fast "*) [ "$COMPARE" = 1 ] || check_bpf_fast_zoo ;; esac
 
 for n in $SIZES; do
-	start_farm "$n"
-	if [ "$COMPARE" = 1 ]; then
-		compare "$n"
-		stop_farm
-		continue
-	fi
-	wait_all_held
-	cat /proc/sockmap >/tmp/sockmap.saved
-	check_rows "$n"
+	case $n in
+	*tw)
+		[ "$COMPARE" = 0 ] || die "--compare takes no TIME_WAIT sizes"
+		start_time_wait "$n"
+		;;
+	*)
+		start_farm "$n"
+		if [ "$COMPARE" = 1 ]; then
+			compare "$n"
+			stop_farm
+			continue
+		fi
+		wait_all_held
+		cat /proc/sockmap >/tmp/sockmap.saved
+		check_rows "$n"
+		;;
+	esac
 	for tool in $TOOLS; do
 		rows "$n" "$tool"
 		# The iterator must see every socket sockmap sees, no more.
@@ -475,7 +539,7 @@ for n in $SIZES; do
 		timed "$n" exec
 		for tool in $TOOLS; do
 			case $tool in
-			ss | lsof | lsfd) [ "${n%@*}" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
+			ss | lsof | lsfd) [ "$(sockets_of "$n")" -ge 100000 ] && [ "$round" -gt "$SLOW_REPS" ] && continue ;;
 			esac
 			timed "$n" "$tool"
 		done
@@ -484,6 +548,7 @@ for n in $SIZES; do
 			with_module "/bench/ablate/$name.ko" timed "$n" "ablate-$name"
 		done
 	done
+	case $n in *tw) check_time_wait_kept "$n" ;; esac
 	echo "mem $n $(/bench/memprobe /proc/sockmap)"
 	if [ "$PROFILE" = 1 ] && [ "$n" = "$LAST" ]; then
 		profile
