@@ -162,7 +162,7 @@ start_time_wait() {
 	if [ "$2" -ne "$listed" ] || [ "$3" -ne "$listed" ]; then
 		die "/proc/sockmap shows $2 TIME_WAIT rows ($3 without a holder), /proc/net/tcp $listed"
 	fi
-	echo "check $1 made_in_s=$(sed -n 's/^twfarm done .* secs=//p' /tmp/farm.out) proc_net_time_wait=$listed sockmap_time_wait_rows=$2 still_there_after_timing=$2"
+	echo "check $1 made_in_s=$(sed -n 's/^twfarm done .* secs=//p' /tmp/farm.out) proc_net_time_wait=$listed sockmap_time_wait_rows=$2"
 }
 
 # check_time_wait_kept NTW - every TIME_WAIT socket of the size is still
@@ -174,6 +174,7 @@ check_time_wait_kept() {
 	set -- "$1" $(time_wait_rows /tmp/after.txt)
 	[ "$2" -eq "$(sockets_of "$1")" ] ||
 		die "$1: $2 TIME_WAIT rows after the timing, want $(sockets_of "$1"): some expired during it (a minute after they were made); time fewer tools or rounds"
+	echo "check $1 sockmap_time_wait_rows_after_timing=$2"
 }
 
 # stopped N TOOL - whether TOOL was stopped at N (and is not run again).
