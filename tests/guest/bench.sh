@@ -282,9 +282,13 @@ check_exporter() {
 # its own table. Left out: SOCK (%pK is the BPF program's own), PEER of
 # TCP (BPF cannot look it up and prints -) and LOCAL and REMOTE of INET6
 # (BPF prints addresses in full, sockmap compressed). Rows are split on
-# blanks: the farm's names have none.
+# blanks: the farm's names have none. With EVERY above 1, only the rows
+# whose FD is a multiple of it are compared (the farm's processes hold
+# FDs 3 to 102 each: a tenth of them for EVERY 10), so that a million rows
+# need not be held in busybox awk's table at once. Prints "agree ROWS"
+# (the rows compared) when they agree.
 bpf_columns_differ() {
-	awk 'function key(pid, fd, inode, comm) { return pid SUBSEP fd SUBSEP inode SUBSEP comm }
+	awk -v every="$3" 'function key(pid, fd, inode, comm) { return pid SUBSEP fd SUBSEP inode SUBSEP comm }
 	FNR == 1 {
 		file++
 		for (i = 1; i <= NF; i++) {
@@ -295,9 +299,11 @@ bpf_columns_differ() {
 		next
 	}
 	file == 1 {
-		row[key($smcol["PID"], $smcol["FD"], $smcol["INODE"], $smcol["COMM"])] = $0
+		if ($smcol["FD"] % every == 0)
+			row[key($smcol["PID"], $smcol["FD"], $smcol["INODE"], $smcol["COMM"])] = $0
 		next
 	}
+	$bpfcol["FD"] % every != 0 { next }
 	{
 		k = key($bpfcol["PID"], $bpfcol["FD"], $bpfcol["INODE"], $bpfcol["COMM"])
 		if (!(k in row)) {
@@ -318,16 +324,27 @@ bpf_columns_differ() {
 		}
 		rows++
 	}
-	END { if (!bad && !rows) print "no BPF row was compared" }' "$1" "$2"
+	END {
+		if (!bad && !rows) print "no BPF row was compared"
+		else if (!bad) print "agree " rows
+	}' "$1" "$2"
 }
 
 # check_bpf_columns N TOOL - the BPF iterator's rows (/tmp/out.txt) hold what
 # sockmap's saved rows hold, in the columns both compute.
 check_bpf_columns() {
-	diffs=$(bpf_columns_differ /tmp/sockmap.saved /tmp/out.txt)
-	[ -z "$diffs" ] || die "the BPF iterator and sockmap disagree at N=$1:
-$diffs"
-	echo "check $1 ${2}_columns_agree_rows=$(($(wc -l </tmp/out.txt) - 1))"
+	every=$((($(wc -l </tmp/out.txt) - 1 + 99999) / 100000))
+	diffs=$(bpf_columns_differ /tmp/sockmap.saved /tmp/out.txt "$every")
+	case $diffs in
+	"agree "*) ;;
+	*) die "the BPF iterator and sockmap disagree at N=$1:
+$diffs" ;;
+	esac
+	if [ "$every" = 1 ]; then
+		echo "check $1 ${2}_columns_agree_rows=${diffs#agree }"
+	else
+		echo "check $1 ${2}_columns_agree_rows=${diffs#agree }_of_every_${every}th_fd"
+	fi
 }
 
 # start_zoo - run /workload/sockzoo's zoo of every kind of socket in the
