@@ -33,7 +33,11 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# DKMS's copy of the tree has no exporter/: its CLEAN is this target too.
 clean:
+ifneq ($(wildcard exporter/Makefile),)
+	$(MAKE) -C exporter clean
+endif
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 # Distribution headers carry no System.map, so kbuild skips depmod: run it.
